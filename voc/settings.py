@@ -1,0 +1,61 @@
+"""Pipeline settings (`pipelines/*.toml`): read, check, and locate the repository's files."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voc.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository (editable install)
+
+
+def default_pipeline(name: str = "analyze") -> Path:
+    return ROOT / "pipelines" / f"{name}.toml"
+
+
+@dataclass
+class AnalyzerSettings:
+    lexicons: Path
+    max_chars: int = 20000
+    batch_size: int = 256
+    mask_pii: bool = True
+    sentiment_backend: str = "rules"
+    sentiment_blend: float = 0.6
+    sentiment_threshold: float = 0.15
+    sentiment_options: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, **overrides) -> "AnalyzerSettings":
+        path = Path(path) if path else default_pipeline("analyze")
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"pipeline file not found: {path}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        a, s = data.get("analyzer", {}), dict(data.get("sentiment", {}))
+        unknown = set(a) - {"lexicons", "max_chars", "batch_size", "mask_pii"}
+        if unknown:
+            raise ConfigError(f"{path}: unknown [analyzer] settings {sorted(unknown)}")
+        lex = overrides.pop("lexicons", None) or os.environ.get("VOC_LEXICONS") or a.get("lexicons", "lexicons")
+        lex_path = Path(lex)
+        if not lex_path.is_absolute() and not lex_path.exists():
+            lex_path = ROOT / lex_path
+        out = cls(
+            lexicons=lex_path,
+            max_chars=int(a.get("max_chars", 20000)),
+            batch_size=int(a.get("batch_size", 256)),
+            mask_pii=bool(a.get("mask_pii", True)),
+            sentiment_backend=str(s.pop("backend", "rules")),
+            sentiment_blend=float(s.pop("blend", 0.6)),
+            sentiment_threshold=float(s.pop("threshold", 0.15)),
+            sentiment_options=s,
+        )
+        for key, value in overrides.items():
+            if value is not None:
+                setattr(out, key, value)
+        if out.max_chars < 1 or out.batch_size < 1 or not 0 <= out.sentiment_blend <= 1:
+            raise ConfigError(f"{path}: max_chars and batch_size must be >= 1, blend in [0, 1]")
+        return out

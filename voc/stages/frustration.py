@@ -1,0 +1,50 @@
+"""Frustration in [0, 1]: how frustrated the writer is, from cues, negativity and typography.
+
+Evidence accumulates as a non-negative "pressure" x and is squashed with 1 - exp(-x), so that one
+mild cue gives a small value, several strong ones approach 1, and nothing exceeds it.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from voc.stages.context import Work
+
+_CAPS_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{3,}(?![A-Za-z])")
+_ACRONYMS = frozenset("APP NPS CSAT VIP USB GPS ATM PIN OTP SMS FAQ CEO API URL PDF BBB FTC FCC USA UPS DHL EMS SF IOS".split())
+_BURST = re.compile(r"[!！]{2,}|[?？]{2,}|[!！][?？]|[?？][!！]")
+_PER_LABEL_CAP = 2  # the 5th "again" says little more than the 2nd
+
+
+def frustration(work: Work, doc_score: float) -> float:
+    fb = work.fb
+    pressure = 0.0
+    counts: dict[str, int] = {}
+    groups = ("frustration", "agent") if fb.speaker == "agent" else ("frustration",)
+    for group in groups:
+        for h in work.lex.match(group, work.folded):
+            if work.is_negated(h.start):
+                continue
+            fb.cues.append({"group": group, "cue": h.cue.label, "start": h.start, "end": h.end,
+                            "text": fb.text[h.start:h.end], "weight": h.cue.weight})
+            if group == "frustration":
+                n = counts.get(h.cue.label, 0)
+                if n < _PER_LABEL_CAP:
+                    pressure += h.cue.weight * (1.0 if n == 0 else 0.5)
+                counts[h.cue.label] = n + 1
+    caps = [m for m in _CAPS_WORD.finditer(fb.text) if m.group() not in _ACRONYMS]
+    if len(caps) >= 2 or (caps and len(caps[0].group()) >= 5):
+        pressure += 0.6
+        fb.cues.append({"group": "typography", "cue": "caps", "start": caps[0].start(),
+                        "end": caps[-1].end(), "text": fb.text[caps[0].start():caps[-1].end()], "weight": 0.6})
+    bursts = list(_BURST.finditer(fb.text))
+    if bursts:
+        pressure += min(0.8, 0.4 * len(bursts))
+        b = bursts[0]
+        fb.cues.append({"group": "typography", "cue": "punctuation_burst", "start": b.start(),
+                        "end": b.end(), "text": b.group(), "weight": 0.4})
+    if doc_score < 0:
+        pressure += -doc_score * 0.8
+    elif pressure:
+        pressure *= 1.0 - 0.5 * doc_score  # praise with a "!!" is not anger
+    return 1.0 - math.exp(-0.8 * pressure)
