@@ -98,8 +98,8 @@ class Analyzer:
             fb.flag("empty_text")
             fb.lang = "other"
             return None
-        folded = fold(text)
-        fb.lang = detect_lang(text)
+        folded = pii.blank_masks(fold(text))
+        fb.lang = detect_lang(pii.blank_masks(text))
         clauses = split_clauses(text, folded)
         fb.clauses = clauses
         work = Work(fb, folded, self.lexicons, clauses)

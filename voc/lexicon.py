@@ -120,6 +120,7 @@ class GroupMatcher:
             parts.append(r"(?<![a-z0-9])" + trie_regex(en) + r"(?![a-z0-9])")
         self._rx = re.compile("|".join(parts)) if parts else None
         self._patterns = [c for _, c in patterns]
+        self.size = sum(len(v) for v in literal.values()) + sum(len(v) for v in wild.values()) + len(patterns)
         self._prx = (re.compile("|".join(f"(?P<p{i}>{p})" for i, (p, _) in enumerate(patterns)))
                      if patterns else None)
 

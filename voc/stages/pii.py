@@ -64,6 +64,15 @@ def _find(text: str) -> list[tuple[int, int, str]]:
     return kept
 
 
+MASK_TOKEN = re.compile(r"\[(?:PHONE|EMAIL|ID|CARD)\]")
+
+
+def blank_masks(text: str) -> str:
+    """The same text with mask tokens turned into spaces (same length), so "[PHONE]" is never
+    read as English words or lexicon cues."""
+    return MASK_TOKEN.sub(lambda m: " " * len(m.group()), text) if "[" in text else text
+
+
 def mask(text: str) -> tuple[str, dict[str, int]]:
     """Replace personal data with [PHONE], [EMAIL], [ID], [CARD]; return the text and counts."""
     if not any(ch.isdigit() or ch == "@" for ch in text):
