@@ -1,0 +1,88 @@
+"""End-to-end throughput of `voc analyze` on synthetic zh / en / mixed records, on one core.
+
+    .venv/bin/python benchmarks/throughput.py [--records 100000] [--backend NAME]
+
+Writes a CSV of synthetic feedback (seeded), runs `voc analyze FILE -o /dev/null` as a child
+process pinned to one CPU (taskset) with one BLAS/torch thread, and prints records/s and the child's
+peak RSS. Also times the reader alone, so the analysis cost can be read off as a difference.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ZH = ["物流太慢了", "客服态度很差", "质量不错", "等了三天还没发货", "退款一直不到账", "包装破损", "味道很好吃",
+      "第三次打电话了还是没解决", "价格有点贵", "会员积分不见了", "再也不买了", "安装师傅很专业", "app更新后闪退",
+      "送货很快，点赞", "说好的次日达却等了一周", "隐性收费太坑了", "售后推来推去", "整体还可以"]
+EN = ["delivery was late again", "the agent was rude", "great quality", "still waiting for my refund",
+      "package arrived damaged", "food was cold", "third time calling about this", "too expensive for what it is",
+      "my points disappeared", "never buying again", "the installer was very professional", "app crashes after update",
+      "fast shipping, thanks", "promised next day but took a week", "hidden fees everywhere", "support kept transferring me"]
+MIXED = ["app更新之后login不了", "客服只会说reinstall", "delivery太慢了", "refund还没到账", "这个app太差", "quality很好",
+         "order被取消了也没通知", "customer service态度很差"]
+
+
+def synth(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        kind = rng.random()
+        pool = ZH if kind < 0.45 else EN if kind < 0.8 else MIXED + ZH
+        sep = "，" if pool is not EN else ", "
+        out.append(sep.join(rng.choice(pool) for _ in range(rng.randint(1, 3))))
+    return out
+
+
+def run_child(cmd: list[str]) -> tuple[float, int]:
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    if shutil.which("taskset"):
+        cmd = ["taskset", "-c", "0"] + cmd
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seconds = time.perf_counter() - t0
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak_kb, before)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--records", type=int, default=100_000)
+    ap.add_argument("--pipeline", default=None, help="pipeline TOML (default: pipelines/analyze.toml)")
+    args = ap.parse_args()
+    texts = synth(args.records)
+    voc = str(Path(sys.executable).with_name("voc"))
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "synthetic.csv"
+        with src.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["id", "comment", "nps"])
+            for i, t in enumerate(texts):
+                w.writerow([f"r{i}", t, i % 11])
+        avg_len = sum(map(len, texts)) / len(texts)
+        startup, _ = run_child([voc, "--version"])
+        read_code = ("import sys; from voc.io.readers import read_inputs; "
+                     "print(sum(1 for _ in read_inputs([sys.argv[1]])))")
+        read_s, _ = run_child([sys.executable, "-c", read_code, str(src)])
+        cmd = [voc, "analyze", str(src), "-o", "/dev/null", "--no-progress"]
+        if args.pipeline:
+            cmd += ["--pipeline", args.pipeline]
+        total_s, peak_kb = run_child(cmd)
+    print(f"| records | avg chars | voc analyze wall (s) | records/s (1 core) | reader only (s) | process start (s) | peak RSS (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| {args.records:,} | {avg_len:.1f} | {total_s:.1f} | {args.records / total_s:,.0f} | {read_s:.1f} | "
+          f"{startup:.2f} | {peak_kb / 1024:.0f} |")
+
+
+if __name__ == "__main__":
+    main()

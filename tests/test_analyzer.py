@@ -1,0 +1,99 @@
+"""The analyzer end to end: zh/en/mixed cases side by side, properties, and the error policy."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from voc.records import Feedback
+
+WORDS = ["物流", "太慢", "客服", "不", "回复", "很好", "但是", "退款", "13812345678", "a@b.cn", "delivery",
+         "late", "not", "good", "refund", "!!", "？", "，", " ", "😡", "app", "闪退", "第三次", "12315", "<b>"]
+texts = st.one_of(st.text(max_size=200), st.lists(st.sampled_from(WORDS), max_size=30).map("".join))
+
+
+@pytest.mark.parametrize("text, lang, label, touchpoint", [
+    ("物流太慢了，客服也不回复", "zh", "negative", "delivery"),
+    ("The courier was late and support never replied", "en", "negative", "delivery"),
+    ("快递太慢了, support也不回复", "mixed", "negative", "delivery"),
+    ("质量很好，很满意", "zh", "positive", "product"),
+    ("Great quality, very happy with it", "en", "positive", "product"),
+    ("质量很好, highly recommend", "mixed", "positive", "product"),
+])
+def test_side_by_side(analyze, text, lang, label, touchpoint):
+    r = analyze(text)
+    assert r["lang"] == lang and r["sentiment"]["label"] == label
+    assert touchpoint in {t["id"] for t in r["touchpoints"]}
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("", "empty_text"),
+    ("   \n\t ", "empty_text"),
+    ("此用户未填写评价内容", "template_review"),
+    ("<p>物流很快</p>", "html_stripped"),
+    ("手机13812345678", "pii_masked"),
+])
+def test_flags(analyze, text, flag):
+    assert flag in analyze(text)["flags"]
+
+
+@pytest.mark.parametrize("text", ["😡😡😡", "👍", "=SUM(A1:A9)", "ありがとうございます", "مرحبا", "好" * 10_000,
+                                  "\x00\x01", "\ud800 lone surrogate", "‮RTL override"])
+def test_odd_texts_get_a_defined_output(analyze, contract_checker, text):
+    assert contract_checker([analyze(text)]) == []
+
+
+def test_long_text_is_truncated_and_flagged(analyzer):
+    fb = analyzer.analyze(Feedback(id="x", raw_text="物流太慢。" * 10_000))
+    assert "truncated" in fb.flags and len(fb.text) == analyzer.settings.max_chars
+
+
+def test_template_review_is_not_praise(analyze):
+    r = analyze("系统默认好评")
+    assert r["sentiment"] == {"label": "neutral", "score": 0.0}
+    assert "advocacy" not in {s["id"] for s in r["signals"]}
+
+
+@given(st.lists(texts, min_size=1, max_size=12))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_batch_equals_one_by_one(analyzer, batch):
+    together = [fb.to_contract() for fb in analyzer.pipe(Feedback(id=str(i), raw_text=t) for i, t in enumerate(batch))]
+    alone = [analyzer.analyze(Feedback(id=str(i), raw_text=t)).to_contract() for i, t in enumerate(batch)]
+    assert together == alone
+
+
+@given(texts)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_text_gives_a_contract_record(analyze, contract_checker, text):
+    assert contract_checker([analyze(text)]) == []
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_identifiers_never_reach_the_output(analyze, text):
+    # Masking happens before analysis, so neither the text nor any evidence can carry them.
+    out = str(analyze(text))
+    assert "13812345678" not in out and "a@b.cn" not in out
+
+
+def test_deterministic(analyzer):
+    a = [analyzer.analyze(Feedback(id="1", raw_text="客服态度差，等了三天还没退款!!")).to_contract() for _ in range(3)]
+    assert a[0] == a[1] == a[2]
+
+
+def test_a_failing_stage_flags_the_record_and_the_batch_goes_on(analyzer, monkeypatch):
+    from voc.stages import taxonomy
+
+    real = taxonomy.pillars
+
+    def boom(work):
+        if "boom" in work.fb.text:
+            raise RuntimeError("synthetic failure")
+        return real(work)
+
+    monkeypatch.setattr(taxonomy, "pillars", boom)
+    out = list(analyzer.pipe([Feedback(id="1", raw_text="客服态度差"), Feedback(id="2", raw_text="boom"),
+                              Feedback(id="3", raw_text="态度很好")]))
+    assert [fb.id for fb in out] == ["1", "2", "3"]
+    assert out[1].flags == ["error:RuntimeError"] and out[1].touchpoints == []
+    assert out[0].pillars and out[2].pillars
