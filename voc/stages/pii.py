@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}(?![A-Za-z])")
+from voc.text import fold
+
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}(?![A-Za-z])")
 # CN mobile: optional +86 / 0086, 11 digits starting 13-19, optional separators 3-4-4.
 CN_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
 INTL_PHONE = re.compile(r"(?<![\w+])\+(?!86)\d{1,3}[\s-]?(?:\(\d{1,4}\)[\s-]?)?\d{2,4}(?:[\s-]?\d{2,4}){1,3}(?!\d)")
@@ -75,9 +77,10 @@ def blank_masks(text: str) -> str:
 
 def mask(text: str) -> tuple[str, dict[str, int]]:
     """Replace personal data with [PHONE], [EMAIL], [ID], [CARD]; return the text and counts."""
-    if not any(ch.isdigit() or ch == "@" for ch in text):
+    if not any(ch.isdigit() or ch in "@＠" for ch in text):
         return text, {}
-    found = _find(text)
+    # Find on the folded view (full-width digits, ＠) — same length, so spans carry over.
+    found = _find(fold(text))
     if not found:
         return text, {}
     out, counts, pos = [], {}, 0
