@@ -64,6 +64,7 @@ class Feedback:
     turn_id: str | None = None
     ts: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)  # nps / csat / ces / stars, typed
     # Internals shared between stages; not emitted.
     clauses: list[Span] = field(default_factory=list)
     cues: list[dict] = field(default_factory=list)  # frustration/agent cues with spans, for alerts
@@ -91,5 +92,7 @@ class Feedback:
             out["turn_id"] = self.turn_id
         if self.ts is not None:
             out["ts"] = self.ts
+        if self.scores:
+            out["scores"] = dict(self.scores)
         out["meta"] = self.meta
         return out

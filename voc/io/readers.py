@@ -127,6 +127,7 @@ def _record_from_row(values: dict, cols: dict, fallback_id: str) -> Feedback:
     text = values.get(cols["text"])
     meta = {}
     flags = []
+    scores = {}
     for k, v in values.items():
         if k == cols["text"] or k == cols["id"] or k is None:
             continue
@@ -137,8 +138,10 @@ def _record_from_row(values: dict, cols: dict, fallback_id: str) -> Feedback:
                 flags.append(f"{problem}:{k}")
             else:
                 v = num
+                if num is not None:
+                    scores[cols["scores"][k]] = num
         meta[str(k)] = v
-    fb = Feedback(id=rid, raw_text="" if text is None else str(_plain(text)), meta=meta)
+    fb = Feedback(id=rid, raw_text="" if text is None else str(_plain(text)), meta=meta, scores=scores)
     if cols["time"]:
         fb.ts = None if values.get(cols["time"]) in (None, "") else str(_plain(values.get(cols["time"])))
     for f in flags:

@@ -1,0 +1,232 @@
+"""The report's sections, each computed from the flat table (voc.reports.frame) as plain dicts.
+
+Every number here is written to the JSON report and can be recomputed from it and the records."""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from voc.reports import stats
+
+PILLAR_NONE = "none"  # a negative touchpoint mention that names no trust pillar
+
+
+def summary(df: pd.DataFrame, live: pd.DataFrame) -> dict:
+    out = {"records": int(len(df)), "analysed": int(len(live)),
+           "negative_share": _r(float((live["label"] == "negative").mean()) if len(live) else 0.0),
+           "mean_frustration": _r(float(live["frustration"].mean()) if len(live) else 0.0),
+           "template_share": _r(float(df["template"].mean()) if len(df) else 0.0),
+           "languages": {k: int(v) for k, v in live["lang"].value_counts().items()}}
+    out.update(score_block(live))
+    return out
+
+
+def score_block(d: pd.DataFrame) -> dict:
+    out = {}
+    if "nps" in d and d["nps"].notna().any():
+        out["nps"] = stats.nps(d["nps"].dropna().tolist()).to_dict()
+    if "csat" in d and d["csat"].notna().any():
+        out["csat"] = stats.share_top2(d["csat"].dropna().tolist()).to_dict()
+    if "ces" in d and d["ces"].notna().any():
+        out["ces"] = stats.mean_ci(d["ces"].dropna().tolist()).to_dict()
+    if "stars" in d and d["stars"].notna().any():
+        out["stars"] = stats.mean_ci(d["stars"].dropna().tolist()).to_dict()
+    return out
+
+
+def pain_cells(live: pd.DataFrame) -> dict[tuple[str, str], list[int]]:
+    """touchpoint x pillar -> row positions. A record joins a cell when the touchpoint is negative
+    in it; the pillar is each violated pillar of the record, or 'none' when it violates none."""
+    cells: dict[tuple[str, str], list[int]] = {}
+    for pos, (tp, pillars) in enumerate(zip(live["tp"], live["pillars"])):
+        violated = [p for p, pol in pillars.items() if pol == "violated"] or [PILLAR_NONE]
+        for t, sent in tp.items():
+            if sent == "negative":
+                for p in violated:
+                    cells.setdefault((t, p), []).append(pos)
+    return cells
+
+
+def trend(live: pd.DataFrame, positions: list[int]) -> float | None:
+    """Relative growth of the cell's weekly share: recent half of the weeks vs the earlier half."""
+    weeks = live["week"]
+    known = weeks.dropna()
+    order = sorted(known.unique())
+    if len(order) < 2:
+        return None
+    recent = set(order[len(order) // 2:])
+    in_recent = weeks.isin(recent)
+    base_n, rec_n = int((~in_recent & weeks.notna()).sum()), int(in_recent.sum())
+    sub = weeks.iloc[positions]
+    base_k, rec_k = int((~sub.isin(recent) & sub.notna()).sum()), int(sub.isin(recent).sum())
+    if base_n == 0 or rec_n == 0:
+        return None
+    base, rec = base_k / base_n, rec_k / rec_n
+    if base == 0:
+        return 3.0 if rec > 0 else 0.0
+    return round(min(3.0, rec / base - 1), 3)
+
+
+QUOTE_CHARS = 160
+
+
+def excerpt(text: str, evidence: list[dict], width: int = QUOTE_CHARS) -> tuple[str, list[dict]]:
+    """A window of a long text around its first evidence span, with the spans re-based onto it."""
+    if len(text) <= width:
+        return text, evidence
+    first = min((e["start"] for e in evidence), default=0)
+    a = max(0, min(first - width // 3, len(text) - width))
+    b = a + width
+    pre, post = ("…" if a > 0 else ""), ("…" if b < len(text) else "")
+    shift = len(pre) - a
+    spans = [{"start": e["start"] + shift, "end": e["end"] + shift, "text": e["text"]}
+             for e in evidence if a <= e["start"] and e["end"] <= b]
+    return pre + text[a:b] + post, spans
+
+
+def quotes(live: pd.DataFrame, positions: list[int], tp: str, pillar: str, k: int,
+           used: set[str] | None = None) -> list[dict]:
+    """Representative quotes: frustrated and negative first, short over long, distinct texts, and
+    records not already quoted by a higher-ranked pain point; evidence kept for highlighting."""
+    sub = live.iloc[positions]
+    rank = sub["frustration"] - 0.5 * sub["score"] - (sub["text"].str.len() > 2 * QUOTE_CHARS) * 0.5
+    sub = sub.assign(_rank=rank).sort_values(["_rank", "id"], ascending=[False, True])
+    used = used if used is not None else set()
+    fresh = sub[~sub["id"].isin(used)]
+    ordered = pd.concat([fresh, sub[sub["id"].isin(used)]])
+    out, seen = [], set()
+    for _, row in ordered.iterrows():
+        key = row["text"].strip()
+        if key in seen or len(key) < 4:
+            continue
+        seen.add(key)
+        ev = list(row["tp_ev"].get(tp, [])) + (list(row["pillar_ev"].get(pillar, [])) if pillar != PILLAR_NONE else [])
+        text, spans = excerpt(row["text"], ev)
+        out.append({"id": row["id"], "text": text, "evidence": spans, "frustration": _r(row["frustration"])})
+        used.add(row["id"])
+        if len(out) >= k:
+            break
+    return out
+
+
+def pain_points(live: pd.DataFrame, cfg: dict) -> list[dict]:
+    n_all = max(1, len(live))
+    rows = []
+    for (tp, pillar), pos in pain_cells(live).items():
+        sub = live.iloc[pos]
+        share = len(pos) / n_all
+        negativity = float(np.clip(-sub["score"], 0, 1).mean())
+        frus = float(sub["frustration"].mean())
+        tr = trend(live, pos)
+        priority = 100 * share * (0.5 + negativity) * (1 + frus) * (1 + 0.5 * max(0.0, tr or 0.0))
+        costs = Counter(c for cs in sub["costs"] for c in cs)
+        cues = Counter(e["text"] for evs in sub["tp_ev"] for e in evs.get(tp, []))
+        if pillar != PILLAR_NONE:
+            cues.update(e["text"] for evs in sub["pillar_ev"] for e in evs.get(pillar, []))
+        rows.append({
+            "touchpoint": tp, "pillar": pillar, "volume": len(pos), "share": _r(share),
+            "negativity": _r(negativity), "frustration": _r(frus), "trend": tr,
+            "costs": dict(costs.most_common()), "top_cues": [c for c, _ in cues.most_common(6)],
+            "priority": _r(priority), "record_ids": sub["id"].tolist(), "_pos": pos,
+        })
+    rows.sort(key=lambda r: (-r["priority"], -r["volume"], r["touchpoint"], r["pillar"]))
+    used: set[str] = set()
+    for i, r in enumerate(rows, 1):
+        r["rank"] = i
+        r["quotes"] = quotes(live, r.pop("_pos"), r["touchpoint"], r["pillar"], cfg["quotes"], used)
+    return rows
+
+
+def journey(live: pd.DataFrame, order: list[str], min_n: int) -> dict:
+    stages = []
+    for tp in order:
+        mask = live["tp"].map(lambda d, t=tp: t in d)
+        sub = live[mask]
+        neg = int(sub["tp"].map(lambda d, t=tp: d.get(t) == "negative").sum())
+        st = {"id": tp, "n": int(len(sub)), "negative": neg,
+              "negativity": _r(neg / len(sub)) if len(sub) else None,
+              "effort_share": _r(float(sub["costs"].map(lambda c: "effort" in c).mean())) if len(sub) else None}
+        st.update({k: v for k, v in score_block(sub).items() if k in ("nps", "csat")})
+        stages.append(st)
+    return {"stages": stages, "valley": stats.find_valley(stages, min_n=min_n),
+            "valley_rule": f"negativity significantly above its neighbours' (one-sided z-test, 95%), n >= {min_n}"}
+
+
+def trust(live: pd.DataFrame, pillars: list[str], touchpoints: list[str]) -> dict:
+    rows, heat = [], {}
+    for p in pillars:
+        pol = live["pillars"].map(lambda d, p=p: d.get(p))
+        v, h = int((pol == "violated").sum()), int((pol == "honoured").sum())
+        rows.append({"id": p, "violated": v, "honoured": h, "net": _r((h - v) / max(1, h + v))})
+    for tp in touchpoints:
+        mask = live["tp"].map(lambda d, t=tp: t in d)
+        sub = live[mask]
+        heat[tp] = {p: {"violated": int(sub["pillars"].map(lambda d, p=p: d.get(p) == "violated").sum()),
+                        "honoured": int(sub["pillars"].map(lambda d, p=p: d.get(p) == "honoured").sum())}
+                    for p in pillars}
+    return {"pillars": rows, "heatmap": heat}
+
+
+def segments(live: pd.DataFrame, columns: list[str], min_n: int) -> dict:
+    out = {}
+    for col in columns:
+        vals = live["meta"].map(lambda m, c=col: m.get(c))
+        rows = []
+        for value in sorted(v for v in vals.dropna().unique()):
+            sub = live[vals == value]
+            row = {"value": value, "n": int(len(sub)),
+                   "negative_share": _r(float((sub["label"] == "negative").mean()))}
+            row.update(score_block(sub))
+            row["note"] = "" if len(sub) >= min_n else f"n<{min_n}: no verdict"
+            rows.append(row)
+        out[col] = rows
+    return out
+
+
+def drivers(live: pd.DataFrame, touchpoints: list[str], pillars: list[str], cfg: dict) -> dict:
+    kind = next((k for k in ("nps", "csat", "stars", "ces") if k in live and live[k].notna().sum() > 0), None)
+    if kind is None:
+        return {"score": None, "note": "the export has no score column (NPS, CSAT, CES or stars)"}
+    d = live[live[kind].notna()]
+    s = d[kind].to_numpy(dtype=float)
+    values = stats.nps_values(s) if kind == "nps" else (100.0 * (s >= 4) if kind in ("csat", "stars") else s)
+    themes: dict[str, np.ndarray] = {}
+    for tp in touchpoints:
+        themes[f"touchpoint:{tp} (negative)"] = d["tp"].map(lambda m, t=tp: m.get(t) == "negative").to_numpy()
+    for p in pillars:
+        themes[f"pillar:{p} (violated)"] = d["pillars"].map(lambda m, p=p: m.get(p) == "violated").to_numpy()
+    if d["topic"].notna().any():
+        for t in sorted(d["topic"].dropna().unique()):
+            themes[f"topic:{t}"] = (d["topic"] == t).to_numpy()
+    rng = np.random.default_rng(cfg["seed"])
+    loo = [{"theme": name, **stats.loo_impact(values, mask, rng, cfg["n_boot"], cfg["min_n"])}
+           for name, mask in themes.items() if mask.any()]
+    loo.sort(key=lambda r: (r["impact"] is None, r["impact"] if r["impact"] is not None else 0))
+    names = [n for n, m in themes.items() if m.any()]
+    X = np.column_stack([themes[n] for n in names]) if names else np.zeros((len(d), 0))
+    reg = stats.ridge_drivers(values, X, names, np.random.default_rng(cfg["seed"]), n_boot=cfg["n_boot"] // 2,
+                              min_n=cfg["min_n"]) if names else []
+    reg.sort(key=lambda r: (r["coef"] is None, r["coef"] if r["coef"] is not None else 0))
+    unit = "NPS points" if kind == "nps" else "percentage points of top-2 share" if kind in ("csat", "stars") else "scale points"
+    return {"score": kind, "unit": unit, "n": int(len(d)), "min_n": cfg["min_n"], "loo": loo, "regression": reg,
+            "method": "LOO impact = mean(all) - mean(without the theme); ridge (alpha 5) on theme indicators; "
+                      "95% bootstrap intervals; no verdict under min_n"}
+
+
+def signals(live: pd.DataFrame, df: pd.DataFrame) -> dict:
+    out = {}
+    for sig in ("churn_risk", "escalation", "repeat_contact"):
+        sub = live[live["signals"].map(lambda s, g=sig: g in s)].sort_values(["frustration", "id"], ascending=[False, True])
+        out[sig] = [{"id": r["id"], "text": r["text"][:200], "frustration": _r(r["frustration"]),
+                     "segment": {k: v for k, v in r["meta"].items() if isinstance(v, str) and len(v) < 40}}
+                    for _, r in sub.iterrows()]
+    out["advocacy_count"] = int(live["signals"].map(lambda s: "advocacy" in s).sum())
+    out["template_share"] = _r(float(df["template"].mean()) if len(df) else 0.0)
+    out["template_ids"] = df[df["template"]]["id"].tolist()
+    return out
+
+
+def _r(x, nd: int = 4):
+    return None if x is None else round(float(x), nd)
