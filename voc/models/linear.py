@@ -12,7 +12,9 @@ A text's feature set is binary and L2-normalised (each present feature counts 1/
 and short texts live on the same scale. Three classes (negative, neutral, positive); the score is
 P(positive) - P(negative), in [-1, 1], near 0 when the model thinks the text is neutral.
 
-Inference is a dict lookup per feature and one numpy gather + segment sum per batch.
+Inference: Han n-grams of a whole batch are packed into integer keys and looked up with one numpy
+searchsorted; the few word and symbol features go through a dict; weights are summed per text
+with bincount.
 """
 from __future__ import annotations
 
@@ -41,8 +43,9 @@ _NEG_SCOPE = 3  # words after an English negator that also get a negated feature
 _BURST = frozenset("!?")
 
 
-def featurize(folded: str) -> list[str]:
-    """Feature strings of an already folded text (duplicates removed, order of first sight)."""
+def featurize(folded: str, han: bool = True) -> list[str]:
+    """Feature strings of an already folded text (duplicates removed, order of first sight).
+    With han=False the Han n-grams are left out (the batch path computes those with numpy)."""
     feats: list[str] = []
     add = feats.append
     han_chars = 0
@@ -55,12 +58,13 @@ def featurize(folded: str) -> list[str]:
         if run is not None:
             n = len(run)
             han_chars += n
-            for i in range(n):
-                add(run[i])
-                if i + 1 < n:
-                    add(run[i:i + 2])
-                    if i + 2 < n:
-                        add(run[i:i + 3])
+            if han:
+                for i in range(n):
+                    add(run[i])
+                    if i + 1 < n:
+                        add(run[i:i + 2])
+                        if i + 2 < n:
+                            add(run[i:i + 3])
             prev_word, neg_left, prev_sym = None, 0, ""
         elif word is not None:
             words += 1
@@ -90,6 +94,25 @@ def featurize(folded: str) -> list[str]:
     return list(dict.fromkeys(feats))
 
 
+def _is_han(codes: np.ndarray) -> np.ndarray:
+    return (((codes >= 0x3400) & (codes <= 0x4DBF)) | ((codes >= 0x4E00) & (codes <= 0x9FFF))
+            | ((codes >= 0xF900) & (codes <= 0xFAFF)))
+
+
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def han_key(gram: str) -> int | None:
+    """The integer key of a Han 1-3-gram (code points packed 21 bits apart; the three lengths fall
+    in disjoint ranges, so keys never collide), or None for any other feature."""
+    if not 1 <= len(gram) <= 3 or not all(any(a <= ord(c) <= b for a, b in _HAN_RANGES) for c in gram):
+        return None
+    key = 0
+    for c in gram:
+        key = (key << 21) | ord(c)
+    return key
+
+
 def featurize_text(text: str) -> list[str]:
     return featurize(fold(text))
 
@@ -105,6 +128,7 @@ class LinearSentiment:
                 blob = z["features"].tobytes().decode("utf-8")
                 features = blob.split("\n") if blob else []
                 weights = np.asarray(z["weights"], dtype=np.float32)
+                han_keys = np.asarray(z["han_keys"], dtype=np.uint64)
                 bias = np.asarray(z["bias"], dtype=np.float64)
                 meta = json.loads(str(z["meta"]))
         except FileNotFoundError:
@@ -116,9 +140,15 @@ class LinearSentiment:
                                f"and classes {meta.get('classes')}; this voc expects {FEATURE_VERSION} {CLASSES}")
         if weights.shape != (len(features), len(CLASSES)):
             raise BackendError(f"{path}: weights shape {weights.shape} does not match {len(features)} features")
-        # Row 0 is a zero row every text includes, so no text has an empty feature segment.
-        self._w = np.vstack([np.zeros((1, len(CLASSES)), dtype=np.float32), weights])
-        self._index = dict(zip(features, range(1, len(features) + 1)))
+        self._w = np.vstack([np.zeros((1, len(CLASSES)), dtype=np.float32), weights])  # row 0 unused
+        # save_model puts the other features first and the Han n-grams last, sorted by key.
+        n_other = len(features) - len(han_keys)
+        if n_other < 0 or (len(han_keys) > 1 and np.any(han_keys[1:] <= han_keys[:-1])):
+            raise BackendError(f"{path}: corrupt model (Han n-gram keys)")
+        self._index = dict(zip(features[:n_other], range(1, n_other + 1)))
+        self._han_keys = han_keys
+        self._han_rows = np.arange(n_other + 1, len(features) + 1, dtype=np.int64)
+        self._n_rows = len(features) + 1
         self._bias = bias
         self.meta = meta
         self.path = path
@@ -126,34 +156,70 @@ class LinearSentiment:
         self.model_id = f"linear-{meta.get('name', 'custom')}-{meta.get('version', '0')}-{digest}"
 
     def logits(self, texts: list[str]) -> np.ndarray:
+        return self._logits(texts)[0]
+
+    def _logits(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(logits per text, number of known features per text)."""
+        n = len(texts)
+        if not n:
+            return np.zeros((0, len(CLASSES))), np.zeros(0)
+        folded = [fold(t or "") for t in texts]
+        # Non-Han features (words, symbols, script) in Python: few per text.
         index = self._index
-        idx: list[int] = []
-        starts: list[int] = []
-        counts: list[int] = []
-        for text in texts:
-            starts.append(len(idx))
-            idx.append(0)
-            found = [i for i in map(index.get, featurize(fold(text or ""))) if i is not None]
-            idx.extend(found)
-            counts.append(len(found))
-        if not texts:
-            return np.zeros((0, len(CLASSES)))
-        sums = np.add.reduceat(self._w[np.asarray(idx, dtype=np.int64)], np.asarray(starts, dtype=np.int64),
-                               axis=0).astype(np.float64)
-        scale = 1.0 / np.sqrt(np.maximum(np.asarray(counts, dtype=np.float64), 1.0))
-        return sums * scale[:, None] + self._bias
+        py_rows: list[int] = []
+        py_tids: list[int] = []
+        for tid, f in enumerate(folded):
+            for i in map(index.get, featurize(f, han=False)):
+                if i is not None:
+                    py_rows.append(i)
+                    py_tids.append(tid)
+        # Han 1-3-grams for the whole batch at once, as packed integer keys.
+        joined = "\n".join(folded)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        lengths = np.fromiter((len(f) + 1 for f in folded), dtype=np.int64, count=n)
+        tid_of = np.repeat(np.arange(n, dtype=np.int64), lengths)[: len(codes)]
+        han = _is_han(codes)
+        h2 = han[:-1] & han[1:]
+        h3 = h2[:-1] & han[2:]
+        keys = np.concatenate([
+            codes[han],
+            (codes[:-1][h2] << np.uint64(21)) | codes[1:][h2],
+            (codes[:-2][h3] << np.uint64(42)) | (codes[1:-1][h3] << np.uint64(21)) | codes[2:][h3],
+        ])
+        tids = np.concatenate([tid_of[han], tid_of[:-1][h2], tid_of[:-2][h3]])
+        if len(self._han_keys) and len(keys):
+            pos = np.minimum(np.searchsorted(self._han_keys, keys), len(self._han_keys) - 1)
+            hit = self._han_keys[pos] == keys
+            rows = np.concatenate([self._han_rows[pos[hit]], np.asarray(py_rows, dtype=np.int64)])
+            tids = np.concatenate([tids[hit], np.asarray(py_tids, dtype=np.int64)])
+        else:
+            rows = np.asarray(py_rows, dtype=np.int64)
+            tids = np.asarray(py_tids, dtype=np.int64)
+        # A text's features are a set: drop repeats, then sum weights per text.
+        code = np.unique(tids * self._n_rows + rows)
+        tids, rows = code // self._n_rows, code % self._n_rows
+        counts = np.bincount(tids, minlength=n).astype(np.float64)
+        w = self._w[rows]
+        sums = np.stack([np.bincount(tids, weights=w[:, k], minlength=n) for k in range(len(CLASSES))], axis=1)
+        return sums / np.sqrt(np.maximum(counts, 1.0))[:, None] + self._bias, counts
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        z = self.logits(texts)
-        z -= z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        return _softmax(self.logits(texts))
 
     def predict(self, texts: list[str]) -> list[float]:
+        """P(positive) - P(negative) per text; 0.0 for a text with no known feature (empty text)."""
         if not texts:
             return []
-        p = self.probabilities(texts)
-        return [float(min(1.0, max(-1.0, s))) for s in (p[:, 2] - p[:, 0])]
+        z, counts = self._logits(texts)
+        p = _softmax(z)
+        scores = np.where(counts > 0, np.clip(p[:, 2] - p[:, 0], -1.0, 1.0), 0.0)
+        return [float(s) for s in scores]
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
 
 
 def save_model(path: str | Path, features: list[str], weights: np.ndarray, bias: np.ndarray, meta: dict) -> str:
@@ -163,6 +229,12 @@ def save_model(path: str | Path, features: list[str], weights: np.ndarray, bias:
         raise ValueError("feature strings must not contain newlines")
     weights = np.asarray(weights, dtype=np.float32)
     bias = np.asarray(bias, dtype=np.float64)
+    keys = [han_key(f) for f in features]
+    other = sorted((i for i, k in enumerate(keys) if k is None), key=lambda i: features[i])
+    han = sorted((i for i, k in enumerate(keys) if k is not None), key=lambda i: keys[i])
+    features = [features[i] for i in other + han]
+    weights = weights[other + han] if len(features) else weights
+    han_keys = np.array([keys[i] for i in han], dtype=np.uint64)
     h = hashlib.sha256()
     h.update("\n".join(features).encode("utf-8"))
     h.update(weights.tobytes())
@@ -171,6 +243,6 @@ def save_model(path: str | Path, features: list[str], weights: np.ndarray, bias:
     meta = dict(meta, sha=sha, feature_version=FEATURE_VERSION, classes=list(CLASSES))
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     blob = np.frombuffer("\n".join(features).encode("utf-8"), dtype=np.uint8)
-    np.savez_compressed(path, features=blob, weights=weights, bias=bias,
+    np.savez_compressed(path, features=blob, weights=weights, bias=bias, han_keys=han_keys,
                         meta=np.array(json.dumps(meta, ensure_ascii=False)))
     return sha

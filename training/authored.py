@@ -1,0 +1,138 @@
+"""Sentences written for this project (no outside source): customer-service wording that the public
+permissive corpora lack (food delivery, e-commerce, airline, telecom, bank, apps), in zh, en and
+code-mixed form, with a neutral class (questions and requests) that the zh corpora do not have.
+
+Short templates are combined deterministically: every aspect appears with positive, negative and
+neutral wording, so the model learns the evaluation words, not the topic words.
+"""
+from __future__ import annotations
+
+import itertools
+import random
+
+NEG, NEU, POS = 0, 1, 2
+
+ZH_ASPECTS = ["味道", "菜", "饭菜", "分量", "送餐速度", "配送", "骑手", "外卖小哥", "包装", "商家", "质量", "物流",
+              "快递", "客服", "做工", "尺码", "颜色", "价格", "服务", "态度", "信号", "网速", "套餐", "航班",
+              "工作人员", "空姐", "柜台", "app", "系统", "售后", "产品", "衣服", "手机", "面料", "电池", "屏幕"]
+ZH_POS = ["很好", "不错", "挺好的", "非常好", "非常满意", "很满意", "很棒", "超级棒", "没得说", "很给力", "真心不错",
+          "很赞", "很贴心", "很专业", "很热情", "很耐心", "很及时", "很快", "特别快", "超出预期", "一如既往的好",
+          "比想象中好", "好评", "很舒服", "很稳定", "很划算", "物美价廉", "很靠谱", "让人放心", "无可挑剔",
+          "一点都不差", "没什么问题", "值得推荐", "还会再来", "挺满意的", "真的可以", "太赞了", "相当可以"]
+ZH_NEG = ["很差", "太差了", "不好", "不行", "非常失望", "很失望", "太慢了", "慢得要死", "一般般", "不怎么样",
+          "差劲", "很烂", "太烂了", "有问题", "出问题了", "太敷衍了", "很不耐烦", "态度恶劣", "一点都不好",
+          "没有想象中好", "和描述不符", "让人失望", "不推荐", "真的无语", "太坑了", "不值这个价", "越来越差",
+          "有待提高", "很糟糕", "简直垃圾", "不太满意", "不满意", "很不专业", "很不稳定", "太贵了", "不太行"]
+ZH_POS_FULL = [
+    "送餐很快，味道也不错", "准时送达，饭菜还是热的", "分量足，味道好，下次还点", "小哥送得很快，态度也好",
+    "包装很严实，一点没洒", "菜很新鲜，口味正宗", "性价比很高，会回购的", "客服很耐心地帮我解决了问题",
+    "问题很快就解决了，谢谢", "物流超快，第二天就到了", "质量很好，跟描述的一样", "尺码标准，穿着很舒服",
+    "航班准点，空乘服务周到", "工作人员很热情，帮了大忙", "信号稳定，网速也快", "退款很快到账了",
+    "一直在这家买，从来没失望过", "没想到这么好吃", "比实体店便宜还好", "非常满意的一次购物",
+    "还可以，下次还会买", "总体来说挺好的", "不错不错，给个好评", "东西收到了，很喜欢", "老板人很好，推荐",
+    "好吃到停不下来", "这个价格能买到这样的质量，值了", "客服回复很及时", "安装师傅很专业", "五星好评！",
+    "不是一般的好吃", "没有任何问题，很满意", "完全没有异味，很放心", "不会让人失望", "谁用谁知道，真的好",
+]
+ZH_NEG_FULL = [
+    "送了两个小时才到，饭都凉了", "等了一个多小时还没送到", "菜太咸了，根本没法吃", "分量太少了，吃不饱",
+    "汤洒了一袋子", "少送了一份饭，打电话也没人接", "米饭是夹生的", "吃完拉肚子了", "里面有头发，恶心",
+    "骑手态度很差，还让我自己下楼拿", "点了辣的送来不辣", "包装破了，漏得到处都是", "菜都不新鲜，有股怪味",
+    "收到的货和图片完全不一样", "用了两天就坏了", "质量太差，一洗就掉色", "快递太慢了，一个星期才到",
+    "客服一直推脱，问题到现在也没解决", "打了三次电话都没人处理", "退款申请了半个月还没到账", "航班延误了五个小时，也没人解释",
+    "行李丢了，到现在没有消息", "信号太差了，电话都打不出去", "扣了我的话费也不说明原因", "app更新以后老是闪退",
+    "登录不上，验证码一直收不到", "再也不会在这家买了", "千万别买，上当了", "说好的赠品也没有", "和描述严重不符，差评",
+    "味道一般，不会再点了", "不好吃，还贵", "没有以前好吃了", "越来越难吃了", "等了半天，送来的还是错的",
+    "这服务态度也太差了吧", "什么破东西，用一次就坏", "还能再慢一点吗", "说是半小时送到，结果一个半小时",
+    "不是很好吃，有点失望", "太难吃了，全倒了", "打电话给客服，只会说抱歉", "这是我吃过最难吃的外卖",
+]
+ZH_NEU = [
+    "请问什么时候发货", "我想咨询一下退货流程", "怎么修改收货地址", "可以开发票吗", "大概几点能送到",
+    "我的快递到哪了", "请问这个有优惠吗", "怎么办理停机保号", "请问航班几点起飞", "行李额度是多少",
+    "怎么查询话费余额", "信用卡怎么激活", "我要改签明天的航班", "请帮我查一下订单", "这款有没有大一号的",
+    "能不能换个颜色", "订单号已经私信给你们了", "请问在哪里可以看到物流信息", "我想取消订单", "怎么联系售后",
+    "周末营业吗", "可以货到付款吗", "请问怎么绑定银行卡", "积分怎么兑换", "我想了解一下这个套餐",
+    "这个尺码偏大还是偏小", "今天下单明天能到吗", "请问支持七天无理由退货吗", "已经收到了", "我下午在家",
+    "麻烦放在门口", "明天再说吧", "好的，我知道了", "这个是什么材质的", "有没有发票",
+]
+EN_ASPECTS = ["the food", "the delivery", "the driver", "the packaging", "the service", "customer service",
+              "the staff", "the flight", "the crew", "the agent", "the app", "the website", "the product",
+              "the quality", "the price", "shipping", "support", "the checkout", "the seat", "the room",
+              "the battery", "the signal", "the refund process", "my order"]
+EN_POS = ["was great", "was excellent", "was amazing", "was really good", "was fast", "was friendly",
+          "was super helpful", "was on time", "was perfect", "exceeded my expectations", "was better than expected",
+          "was smooth", "was easy", "was worth it", "was fantastic", "was awesome", "was not bad at all",
+          "works perfectly", "was quick and painless", "was top notch", "was lovely", "was spot on"]
+EN_NEG = ["was terrible", "was awful", "was horrible", "was really bad", "was slow", "was rude", "was useless",
+          "was late", "was a disaster", "was a joke", "was disappointing", "was not good", "was not great",
+          "was worse than expected", "was broken", "was a nightmare", "keeps crashing", "never showed up",
+          "was a waste of money", "was unacceptable", "was not what i ordered", "was a total mess"]
+EN_POS_FULL = [
+    "thank you so much for the quick help", "thanks for sorting this out so fast", "great service as always",
+    "the crew were lovely and the flight was on time", "my refund came through, thank you", "love the new update",
+    "fast delivery and the food was still hot", "the agent fixed my issue in minutes", "best customer service ever",
+    "really appreciate your help today", "smooth check in, friendly staff", "everything arrived on time and in perfect condition",
+    "you guys rock", "so happy with my purchase", "problem solved, thanks a lot", "highly recommend this place",
+    "couldn't be happier", "no complaints at all", "nothing to complain about", "i will definitely order again",
+    "kudos to the team", "five stars", "the driver was so kind", "impressed with how quickly you responded",
+    "thanks for the upgrade", "it was a pleasure flying with you", "good job", "well done", "love it",
+]
+EN_NEG_FULL = [
+    "my flight was delayed three hours and nobody told us anything", "still waiting for my refund after two weeks",
+    "been on hold for an hour", "lost my luggage and no one will help", "the order arrived cold and late",
+    "they cancelled my flight and rebooked me two days later", "the app keeps crashing when i try to pay",
+    "worst customer service i have ever experienced", "i want to speak to a manager", "this is ridiculous",
+    "i have called five times and nobody can help", "you charged me twice", "never flying with you again",
+    "the driver never showed up", "half my order was missing", "the package was damaged", "nobody answers the phone",
+    "i am so done with this company", "what a waste of time", "completely useless support", "thanks for nothing",
+    "the food was cold and soggy", "missed my connection because of your delay", "the seat was broken",
+    "why is it so hard to get a refund", "they lied to me", "absolutely terrible experience", "i am very disappointed",
+    "not happy at all", "not worth the money", "the wifi never works", "stuck on the tarmac for two hours",
+    "your website is down again", "can't log in for three days", "i'm still waiting for a response",
+    "this is the third time this has happened", "hidden fees everywhere", "the agent hung up on me",
+]
+EN_NEU = [
+    "can you help me change my flight", "what is the baggage allowance", "how do i reset my password",
+    "what time does the store open", "is there a fee to change my booking", "can i get a receipt",
+    "where can i track my order", "do you ship internationally", "how do i update my address",
+    "i need to add a bag to my reservation", "please send me the confirmation number", "what are your opening hours",
+    "is this available in blue", "how long does shipping usually take", "can i pay by card",
+    "i would like to cancel my subscription", "which terminal does the flight leave from", "my order number is in the dm",
+    "i'm flying to boston tomorrow", "does the price include tax", "is there wifi on this flight",
+    "please call me back", "i sent you a message", "how do i request a refund", "can i bring my dog",
+    "what's the status of my claim", "is the app available on android", "see you tomorrow", "ok got it",
+]
+MIXED = [
+    ("app更新之后一直闪退，login不了", NEG), ("客服只会说reinstall，问题一直没解决", NEG), ("delivery太慢了", NEG),
+    ("这个app真的很好用，推荐", POS), ("service很好，下次还来", POS), ("wifi信号太差了", NEG),
+    ("质量ok，物流也快", POS), ("order一直没到，客服也不回", NEG), ("refund什么时候能到账", NEU),
+    ("请问有没有discount", NEU), ("体验很nice", POS), ("真的bug太多了", NEG), ("界面很clean，用着舒服", POS),
+    ("password忘了怎么重置", NEU), ("这个update太烂了", NEG), ("price有点贵，但是quality不错", POS),
+]
+
+
+def _combine(aspects, preds, label, joiner, rng, n):
+    pairs = list(itertools.product(aspects, preds))
+    rng.shuffle(pairs)
+    return [(joiner(a, p), label) for a, p in pairs[:n]]
+
+
+def authored(seed: int = 7) -> list[tuple[str, int]]:
+    rng = random.Random(seed)
+    rows: list[tuple[str, int]] = []
+    zh = lambda a, p: f"{a}{p}"  # noqa: E731
+    en = lambda a, p: f"{a} {p}"  # noqa: E731
+    rows += _combine(ZH_ASPECTS, ZH_POS, POS, zh, rng, 600)
+    rows += _combine(ZH_ASPECTS, ZH_NEG, NEG, zh, rng, 600)
+    rows += _combine(EN_ASPECTS, EN_POS, POS, en, rng, 400)
+    rows += _combine(EN_ASPECTS, EN_NEG, NEG, en, rng, 400)
+    for texts, label in ((ZH_POS_FULL, POS), (ZH_NEG_FULL, NEG), (ZH_NEU, NEU),
+                         (EN_POS_FULL, POS), (EN_NEG_FULL, NEG), (EN_NEU, NEU)):
+        rows += [(t, label) for t in texts]
+        # the same sentence with typical punctuation / emphasis
+        rows += [(t + rng.choice(["！", "。", "!!", "~"]) if not t.isascii() else t + rng.choice(["!", ".", "!!", " :("
+                  if label == NEG else " :)" if label == POS else "?"]), label) for t in texts]
+    rows += MIXED
+    # Neutral questions about every aspect ("味道怎么样" is a question, not a verdict).
+    rows += [(f"请问{a}怎么样", NEU) for a in ZH_ASPECTS] + [(f"{a}在哪里看", NEU) for a in ZH_ASPECTS[:12]]
+    rows += [(f"how is {a}?", NEU) for a in EN_ASPECTS] + [(f"any update on {a}?", NEU) for a in EN_ASPECTS[:12]]
+    return rows
