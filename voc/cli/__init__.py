@@ -39,7 +39,10 @@ def main(ctx, verbose):
 from voc.cli.analyze import analyze  # noqa: E402
 from voc.cli.lexicon import lexicon  # noqa: E402
 from voc.cli.report import report  # noqa: E402
+from voc.cli.store import ingest, weekly  # noqa: E402
 
 main.add_command(analyze)
 main.add_command(lexicon)
 main.add_command(report)
+main.add_command(ingest)
+main.add_command(weekly)

@@ -1,0 +1,126 @@
+"""The embedded store (DuckDB): analysed records appended idempotently, queried by week.
+
+- The same record ingested twice is stored once; a changed record (same id, different content) is
+  updated in place. Identity is the record id; change is a hash of the analysed contract record.
+- Each batch is one transaction: a crash mid-ingest leaves every earlier batch intact and the
+  interrupted one absent, so re-running the same ingest completes it.
+- Only what the analyzer emits is stored: text with personal data already masked.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from voc.errors import InputError
+from voc.reports.frame import parse_time, week_of
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    id VARCHAR PRIMARY KEY,
+    content_hash VARCHAR NOT NULL,
+    ts TIMESTAMP,
+    week VARCHAR,
+    record JSON NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ingests (
+    started_at TIMESTAMP DEFAULT current_timestamp,
+    source VARCHAR, inserted BIGINT, updated BIGINT, unchanged BIGINT, voc_version VARCHAR, lexicon_hash VARCHAR
+);
+"""
+
+
+def content_hash(record: dict) -> str:
+    return hashlib.sha256(json.dumps(record, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+class Store:
+    def __init__(self, path: str | Path, read_only: bool = False):
+        import duckdb
+
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise InputError(f"{path}: store not found; create it with `voc ingest INPUT --store {path}`")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            if not read_only:
+                self.con.execute(SCHEMA)
+        except duckdb.Error as exc:
+            raise InputError(f"cannot open store {path}: {_reason(exc)}") from None
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ------------------------------------------------------------------ writing
+    def upsert(self, records: Iterable[dict], batch_size: int = 5000) -> dict:
+        import duckdb
+
+        counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+        batch: list[tuple] = []
+
+        def flush():
+            if not batch:
+                return
+            ids = [b[0] for b in batch]
+            known = dict(self.con.execute(
+                "SELECT id, content_hash FROM records WHERE id IN (SELECT unnest(?))", [ids]).fetchall())
+            last: dict[str, tuple] = {}
+            for row in batch:  # within one batch the last version of an id wins
+                last[row[0]] = row
+            fresh = [r for r in last.values() if known.get(r[0]) != r[1]]
+            counts["unchanged"] += len(batch) - len(fresh)
+            counts["updated"] += sum(1 for r in fresh if r[0] in known)
+            counts["inserted"] += sum(1 for r in fresh if r[0] not in known)
+            if fresh:
+                try:
+                    self.con.execute("BEGIN TRANSACTION")
+                    self.con.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", fresh)
+                    self.con.execute("COMMIT")
+                except duckdb.Error as exc:
+                    self.con.execute("ROLLBACK")
+                    raise InputError(f"cannot write store {self.path}: {_reason(exc)}") from None
+            batch.clear()
+
+        for rec in records:
+            ts = parse_time(rec.get("ts"))
+            batch.append((rec["id"], content_hash(rec), ts.to_pydatetime() if ts is not None else None,
+                          week_of(ts) if ts is not None else None, json.dumps(rec, ensure_ascii=False, default=str)))
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+        return counts
+
+    def log_ingest(self, source: str, counts: dict, provenance: dict) -> None:
+        self.con.execute("INSERT INTO ingests (source, inserted, updated, unchanged, voc_version, lexicon_hash) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", [source, counts["inserted"], counts["updated"],
+                                                       counts["unchanged"], provenance.get("voc_version"),
+                                                       provenance.get("lexicon_hash")])
+
+    # ------------------------------------------------------------------ reading
+    def count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM records").fetchone()[0]
+
+    def weeks(self) -> list[str]:
+        return [w for (w,) in self.con.execute("SELECT DISTINCT week FROM records WHERE week IS NOT NULL ORDER BY week").fetchall()]
+
+    def records_for_weeks(self, weeks: list[str]) -> Iterator[dict]:
+        cur = self.con.execute("SELECT record FROM records WHERE week IN (SELECT unnest(?)) ORDER BY ts, id", [weeks])
+        while rows := cur.fetchmany(10_000):
+            for (r,) in rows:
+                yield json.loads(r)
+
+
+def _reason(exc) -> str:
+    msg = str(exc)
+    if "No space left" in msg:
+        return "the disk is full"
+    if "read-only" in msg.lower() or "Permission denied" in msg or "Read-only" in msg:
+        return "the store (or its folder) is read-only"
+    return msg.splitlines()[0][:200]
