@@ -1,5 +1,5 @@
 # Two commands on a fresh machine with Python 3.11 and pip:
-#   make run    set up .venv, analyse every export in sample_data/, print where the results are
+#   make run    set up .venv, analyse sample_data/, write the pain-point and weekly reports, print where
 #   make test   set up .venv and run the test suite
 PY ?= python3
 VENV := .venv
@@ -27,8 +27,14 @@ run: $(STAMP)
 		name=$$(basename $$f); \
 		$(BIN)/voc analyze $$f -o $(OUT)/$$name.analysis.jsonl || exit 1; \
 	done
-	@$(BIN)/voc lexicon test -q
-	@echo "analysed records written to $(OUT)/*.analysis.jsonl"
+	@$(BIN)/voc report sample_data/survey_2026.csv sample_data/reviews_ecommerce.xlsx sample_data/tickets_gbk.csv -o $(OUT)/report
+	@rm -f $(OUT)/voc.duckdb
+	@$(BIN)/voc ingest sample_data/survey_2026.csv sample_data/tickets_gbk.csv --store $(OUT)/voc.duckdb
+	@$(BIN)/voc weekly --store $(OUT)/voc.duckdb -o $(OUT)/weekly
+	@echo ""
+	@echo "analysed records:   $(OUT)/*.analysis.jsonl"
+	@echo "pain-point report:  $(OUT)/report/report.html  (also .md, .xlsx, .json)"
+	@echo "weekly report:      $(OUT)/weekly/weekly.html  (store: $(OUT)/voc.duckdb)"
 
 test: $(STAMP)
 	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest

@@ -78,9 +78,11 @@ def weekly(store_path, week, out_dir, lang, settings, lexicons, pipeline):
     ups = [m for m in rep["movers"] if m["significant"] and m["direction"] == "up"][:3]
     click.echo(f"voc: weekly report {week} ({rep['header']['records']['this_week']} records) -> {paths['html']}", err=True)
     for m in ups:
-        click.echo(f"  up: {m['theme']} {m['prev_week']} -> {m['this_week']} (z={m['z_vs_prev']})", err=True)
+        click.echo(f"  rising: {m['theme']} {m['prev_week']} -> {m['this_week']} records "
+                   f"(z {m['z_vs_prev']:+} vs last week, {m['z_vs_baseline']:+} vs the 8-week baseline)", err=True)
     for e in rep["emerging_terms"][:3]:
-        click.echo(f"  new: '{e['term']}' in {e['this_week']} records (baseline {e['baseline']})", err=True)
+        what = "new" if e["new"] else f"{e['lift']}x the baseline share"
+        click.echo(f"  emerging: '{e['term']}' in {e['this_week']} records ({what})", err=True)
 
 
 def _week(rec: dict) -> str | None:

@@ -47,7 +47,7 @@ def bar_chart(rows: list[tuple[str, float, float]], width: int = 640, unit: str 
     if not rows:
         return ""
     top = max(v for _, v, _ in rows) or 1
-    h, lw = 24, 170
+    h, lw = 24, 260
     parts = [f'<svg role="img" width="{width}" height="{h * len(rows) + 4}" viewBox="0 0 {width} {h * len(rows) + 4}" '
              'xmlns="http://www.w3.org/2000/svg" style="max-width:100%">']
     for i, (label, v, dark) in enumerate(rows):
@@ -56,7 +56,7 @@ def bar_chart(rows: list[tuple[str, float, float]], width: int = 640, unit: str 
         parts.append(f'<text x="{lw - 6}" y="{y + 16}" text-anchor="end" font-size="13" fill="#1d2330">{_h(label)}</text>')
         parts.append(f'<rect x="{lw}" y="{y + 3}" width="{w:.1f}" height="{h - 8}" fill="#c7d2fe"/>')
         parts.append(f'<rect x="{lw}" y="{y + 3}" width="{w * dark:.1f}" height="{h - 8}" fill="#b42318"/>')
-        parts.append(f'<text x="{lw + w + 6:.1f}" y="{y + 16}" font-size="12" fill="#475467">{v:g}{unit}</text>')
+        parts.append(f'<text x="{lw + w + 6:.1f}" y="{y + 16}" font-size="12" fill="#475467">{v:.4g}{unit}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -116,7 +116,8 @@ def render(report: dict) -> str:
                    f'<td class="num"><b>{p["priority"]:.1f}</b></td></tr>')
     out.append("</table>")
     for p in pains:
-        out.append(f'<details id="pp-{p["rank"]}"><summary><b>#{p["rank"]} {_h(tp.get(p["touchpoint"], p["touchpoint"]))} × '
+        opened = " open" if p["rank"] <= 5 else ""
+        out.append(f'<details id="pp-{p["rank"]}"{opened}><summary><b>#{p["rank"]} {_h(tp.get(p["touchpoint"], p["touchpoint"]))} × '
                    f'{_h(pl.get(p["pillar"], p["pillar"]))}</b> — {p["volume"]} {t(lang, "records")}</summary>')
         for q in p["quotes"]:
             out.append(f'<div class="quote">{highlight(q["text"], q["evidence"])} <span class="muted">({_h(q["id"])})</span></div>')
