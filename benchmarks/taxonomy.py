@@ -1,0 +1,395 @@
+"""Taxonomy benchmark: touchpoints, trust pillars, costs and signals against gold labels.
+
+    .venv/bin/python benchmarks/taxonomy.py [--lexicons DIR] [--only labelled|airline|semeval|agent|speed]
+
+Prints markdown tables:
+  1. the project's own labelled set (benchmarks/data/labelled_mixed.jsonl, written and labelled by
+     hand; see benchmarks/data/ANNOTATION.md): macro-F1 per group and per-label P/R/F1, separately for
+     zh, en and mixed and for the dev and test halves;
+  2. outside data read at run time from ../shared/data/dev (never copied into the repository):
+     airline tweets' negativereason -> touchpoints, SemEval restaurant aspect categories ->
+     touchpoints, each split by a hash of the id into a dev half and a held-out half;
+  3. agent behaviour on 60 hand-annotated STC-3 helpdesk turns (referenced by dialogue id);
+  4. precision of churn_risk and escalation;
+  5. lexicon-pass cost: microseconds per ~40-character record, all groups, one thread.
+
+Scoring: multi-label; per label TP/FP/FN over the sentences of a slice. Pillars are scored on
+(id, polarity): a pillar found with the wrong polarity is one FP and one FN. Macro-F1 averages the
+labels that occur in the slice's gold or predictions (a label predicted but absent from gold
+counts with F1 = 0). Outside data only annotates some labels, so predictions are restricted to the
+labels the mapping can produce.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import sys
+import time
+import zlib
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+DEV = Path(os.environ.get("VOC_DEV_DATA", REPO.parent / "shared" / "data" / "dev"))
+DATA = REPO / "benchmarks" / "data"
+GROUPS = ("touchpoints", "pillars", "costs", "signals")
+LANGS = ("zh", "en", "mixed")
+SPLITS = ("dev", "test")  # --dev-only hides the test half while tuning
+HALVES = ("dev", "held-out")
+
+AIRLINE_MAP = {  # ../shared/data/README.md
+    "Late Flight": "delivery", "Cancelled Flight": "delivery", "longlines": "delivery",
+    "Customer Service Issue": "support", "Flight Booking Problems": "purchase",
+    "Lost Luggage": "delivery", "Damaged Luggage": "delivery", "Bad Flight": "product",
+    "Flight Attendant Complaints": "support",
+}
+AGENT_LABELS = ("apologises", "acknowledges", "gives_time", "takes_ownership", "blame_shifting",
+                "scripted_non_answer")
+
+
+# ----------------------------------------------------------------------------- scoring
+class Scores:
+    def __init__(self):
+        self.tp, self.fp, self.fn = defaultdict(int), defaultdict(int), defaultdict(int)
+        self.n = 0
+
+    def add(self, gold: set, pred: set, key=lambda x: x):
+        self.n += 1
+        for x in pred & gold:
+            self.tp[key(x)] += 1
+        for x in pred - gold:
+            self.fp[key(x)] += 1
+        for x in gold - pred:
+            self.fn[key(x)] += 1
+
+    def labels(self):
+        return sorted(set(self.tp) | set(self.fp) | set(self.fn))
+
+    def prf(self, label):
+        tp, fp, fn = self.tp.get(label, 0), self.fp.get(label, 0), self.fn.get(label, 0)
+        p = tp / (tp + fp) if tp + fp else float("nan")
+        r = tp / (tp + fn) if tp + fn else float("nan")
+        f = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else float("nan")
+        return p, r, f, tp + fn
+
+    def macro(self):
+        fs = [self.prf(lab)[2] for lab in self.labels()]
+        return sum(fs) / len(fs) if fs else float("nan")
+
+    def micro(self):
+        tp, fp, fn = (sum(d.values()) for d in (self.tp, self.fp, self.fn))
+        return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else float("nan")
+
+
+def fmt(x, digits=2):
+    return "–" if x != x else f"{x:.{digits}f}"
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def pillar_key(x):
+    return x[0]
+
+
+# ----------------------------------------------------------------------------- analyzer
+def make_analyzer(lexicons: str | None, backend: str | None = None):
+    """The analyzer as `voc analyze` builds it; if the configured sentiment backend cannot load,
+    fall back to the rule layer (taxonomy labels do not depend on the model score, except for
+    touchpoint sentiment, which is not scored here)."""
+    from voc.analyzer import Analyzer
+    from voc.errors import VocError
+
+    try:
+        return Analyzer.from_settings(lexicons=lexicons, sentiment_backend=backend)
+    except VocError as exc:
+        print(f"(sentiment backend unavailable: {exc}; using rules)", file=sys.stderr)
+        return Analyzer.from_settings(lexicons=lexicons, sentiment_backend="rules")
+
+
+def predict(analyzer, texts: list[str], speaker: str | None = None, semantic=None):
+    from voc.records import Feedback
+
+    recs = [Feedback(id=str(i), raw_text=t, speaker=speaker) for i, t in enumerate(texts)]
+    out = list(analyzer.pipe(recs))
+    if semantic is not None:
+        for fb in out:
+            semantic.augment(fb)
+    return out
+
+
+def labels_of(fb) -> dict[str, set]:
+    return {
+        "touchpoints": {x.id for x in fb.touchpoints},
+        "pillars": {(x.id, x.polarity) for x in fb.pillars},
+        "costs": {x.id for x in fb.costs},
+        "signals": {x.id for x in fb.signals},
+    }
+
+
+def gold_of(rec: dict) -> dict[str, set]:
+    return {
+        "touchpoints": set(rec["touchpoints"]),
+        "pillars": {(p["id"], p["polarity"]) for p in rec["pillars"]},
+        "costs": set(rec["costs"]),
+        "signals": set(rec["signals"]),
+    }
+
+
+# ----------------------------------------------------------------------------- 1. own set
+def bench_labelled(analyzer, semantic=None) -> dict:
+    recs = [json.loads(line) for line in open(DATA / "labelled_mixed.jsonl", encoding="utf-8")]
+    fbs = predict(analyzer, [r["text"] for r in recs], semantic=semantic)
+    scores = {(lang, split, g): Scores() for lang in LANGS for split in ("dev", "test") for g in GROUPS}
+    for rec, fb in zip(recs, fbs):
+        gold, pred = gold_of(rec), labels_of(fb)
+        for g in GROUPS:
+            scores[(rec["lang"], rec["split"], g)].add(gold[g], pred[g], pillar_key if g == "pillars" else (lambda x: x))
+    print("## 1. Own labelled set (benchmarks/data/labelled_mixed.jsonl)\n")
+    print("Macro-F1 per group (pillars scored on id + polarity); n = sentences.\n")
+    rows = []
+    for lang in LANGS:
+        for split in SPLITS:
+            s = [scores[(lang, split, g)] for g in GROUPS]
+            rows.append([lang, split, s[0].n] + [fmt(x.macro()) for x in s] + [fmt(s[0].micro()), fmt(s[1].micro())])
+    print(table(["lang", "split", "n", "touchpoints", "pillars", "costs", "signals", "tp micro-F1", "pillars micro-F1"], rows))
+    for g in GROUPS:
+        for split in SPLITS:
+            print(f"\n**{g}, {split} half**: P / R / F1 (gold support)\n")
+            labs = sorted(set().union(*(scores[(lang, split, g)].labels() for lang in LANGS)))
+            rows = []
+            for lab in labs:
+                row = [lab]
+                for lang in LANGS:
+                    p, r, f, n = scores[(lang, split, g)].prf(lab)
+                    row.append(f"{fmt(p)} / {fmt(r)} / {fmt(f)} ({n})")
+                rows.append(row)
+            print(table([g] + list(LANGS), rows))
+    return {"fbs": fbs, "recs": recs, "scores": scores}
+
+
+# ----------------------------------------------------------------------------- 2. outside data
+def half(key: str) -> str:
+    return "dev" if zlib.crc32(key.encode()) % 2 == 0 else "held-out"
+
+
+def airline_rows() -> list[tuple[str, str, set]]:
+    rows = []
+    with open(DEV / "en_sentiment" / "airline_tweets.csv", encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f):
+            reason = (r.get("negativereason") or "").strip()
+            if reason in AIRLINE_MAP:
+                rows.append((r["tweet_id"], r["text"], {AIRLINE_MAP[reason]}))
+    return rows
+
+
+def semeval_rows() -> dict[str, list[tuple[str, str, set]]]:
+    from defusedxml import ElementTree as ET
+
+    def cat_new(c: str) -> str | None:
+        ent, _, attr = c.partition("#")
+        if ent == "SERVICE":
+            return "support"
+        if attr == "PRICES":
+            return "billing"
+        if ent in ("FOOD", "DRINKS", "AMBIENCE"):
+            return "product"
+        return None
+
+    def cat_old(c: str) -> str | None:
+        return {"service": "support", "price": "billing", "food": "product", "ambience": "product"}.get(c)
+
+    out: dict[str, list] = {"2015-16": [], "2014": []}
+    seen: set[str] = set()
+    for name in ("SemEval2016_Restaurants_Train_SB1_v2.xml", "SemEval2015_Restaurants_Test.xml"):
+        root = ET.parse(DEV / "aspects" / name).getroot()
+        for s in root.iter("sentence"):
+            text = (s.findtext("text") or "").strip()
+            if not text or text in seen:
+                continue
+            seen.add(text)
+            gold = {m for o in s.iter("Opinion") if (m := cat_new(o.get("category", "")))}
+            out["2015-16"].append((s.get("id"), text, gold))
+    root = ET.parse(DEV / "aspects" / "SemEval2014_Restaurants_Train_v2.xml").getroot()
+    for s in root.iter("sentence"):
+        text = (s.findtext("text") or "").strip()
+        if not text or text in seen:
+            continue
+        gold = {m for c in s.iter("aspectCategory") if (m := cat_old(c.get("category", "")))}
+        out["2014"].append((s.get("id"), text, gold))
+    return out
+
+
+def score_outside(analyzer, name: str, rows, allowed: set[str], semantic=None, split=True):
+    fbs = predict(analyzer, [t for _, t, _ in rows], semantic=semantic)
+    by_half: dict[str, Scores] = defaultdict(Scores)
+    for (rid, _, gold), fb in zip(rows, fbs):
+        pred = {x.id for x in fb.touchpoints} & allowed
+        by_half[half(rid) if split else "held-out"].add(gold, pred)
+    return by_half
+
+
+def bench_outside(analyzer, semantic=None):
+    print("\n## 2. Outside data: touchpoints (../shared/data/dev, read at run time)\n")
+    print("Predictions restricted to the labels each mapping can produce. Halves by crc32(id) parity.\n")
+    results = []
+    air = airline_rows()
+    res = score_outside(analyzer, "airline", air, set(AIRLINE_MAP.values()), semantic)
+    results.append(("airline tweets (negativereason)", res))
+    sem = semeval_rows()
+    res = score_outside(analyzer, "semeval", sem["2015-16"], {"support", "billing", "product"}, semantic)
+    results.append(("SemEval-2015/16 restaurants", res))
+    res = score_outside(analyzer, "semeval14", sem["2014"], {"support", "billing", "product"}, semantic, split=False)
+    results.append(("SemEval-2014 restaurants (other scheme)", res))
+    rows = []
+    for name, res in results:
+        for h in HALVES:
+            if h not in res:
+                continue
+            s = res[h]
+            per = ", ".join(f"{lab} {fmt(s.prf(lab)[2])}" for lab in s.labels())
+            rows.append([name, h, s.n, fmt(s.macro()), fmt(s.micro()), per])
+    print(table(["dataset", "half", "n", "macro-F1", "micro-F1", "per-label F1"], rows))
+    shown = HALVES[-1]
+    print(f"\nPer-label P / R on the {shown} halves:\n")
+    rows = []
+    for name, res in results:
+        if shown not in res:
+            continue
+        s = res[shown]
+        for lab in s.labels():
+            p, r, f, n = s.prf(lab)
+            rows.append([name, lab, n, fmt(p), fmt(r), fmt(f)])
+    print(table(["dataset", "label", "gold", "P", "R", "F1"], rows))
+
+
+# ----------------------------------------------------------------------------- 3. agent turns
+def bench_agent(analyzer):
+    ann = [json.loads(line) for line in open(DATA / "stc3_agent_turns.jsonl", encoding="utf-8")]
+    dialogues = {}
+    for lang in ("zh", "en"):
+        with open(DEV / "dialogues" / f"stc3_{lang}.jsonl", encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                dialogues[(lang, d["id"])] = d
+    texts = [dialogues[(a["lang"], a["dialogue_id"])]["turns"][a["turn"]]["text"] for a in ann]
+    fbs = predict(analyzer, texts, speaker="agent")
+    scores = {lang: Scores() for lang in ("zh", "en")}
+    for a, fb in zip(ann, fbs):
+        pred = {c["cue"] for c in fb.cues if c["group"] == "agent"}
+        scores[a["lang"]].add(set(a["labels"]), pred)
+    print("\n## 3. Agent behaviour on 60 hand-annotated STC-3 helpdesk turns (30 zh, 30 en)\n")
+    rows = []
+    for lab in AGENT_LABELS:
+        row = [lab]
+        for lang in ("zh", "en"):
+            p, r, f, n = scores[lang].prf(lab)
+            row.append(f"{fmt(p)} / {fmt(r)} / {fmt(f)} ({n})")
+        rows.append(row)
+    rows.append(["macro-F1", fmt(scores["zh"].macro()), fmt(scores["en"].macro())])
+    print(table(["label: P / R / F1 (gold)", "zh", "en"], rows))
+
+
+# ----------------------------------------------------------------------------- 4. signals
+def bench_signals(lab: dict):
+    print("\n## 4. Signal precision (own labelled set)\n")
+    rows = []
+    for sig in ("churn_risk", "escalation", "repeat_contact", "advocacy"):
+        for split in (SPLITS + ("all",) if len(SPLITS) > 1 else SPLITS):
+            tp = fp = fn = 0
+            for rec, fb in zip(lab["recs"], lab["fbs"]):
+                if split != "all" and rec["split"] != split:
+                    continue
+                g, p = sig in rec["signals"], sig in {x.id for x in fb.signals}
+                tp += g and p
+                fp += p and not g
+                fn += g and not p
+            prec = tp / (tp + fp) if tp + fp else float("nan")
+            rec_ = tp / (tp + fn) if tp + fn else float("nan")
+            rows.append([sig, split, tp + fp, tp + fn, fmt(prec), fmt(rec_)])
+    print(table(["signal", "split", "predicted", "gold", "precision", "recall"], rows))
+
+
+# ----------------------------------------------------------------------------- 5. speed
+def bench_speed(analyzer):
+    from voc.text import fold
+
+    texts = []
+    with open(DEV / "zh_sentiment" / "waimai_10k.csv", encoding="utf-8-sig", newline="") as f:
+        for i, r in enumerate(csv.DictReader(f)):
+            if i % 6 == 0 and len(r["review"]) >= 30:
+                texts.append(r["review"][:40])
+    with open(DEV / "en_sentiment" / "airline_tweets.csv", encoding="utf-8-sig", newline="") as f:
+        for i, r in enumerate(csv.DictReader(f)):
+            if i % 7 == 0:
+                texts.append(r["text"].split(" ", 1)[-1][:40])
+    folded = [fold(t) for t in texts]
+    lex = analyzer.lexicons
+    groups = list(lex.groups)
+    for t in folded[:200]:  # warm-up
+        for g in groups:
+            lex.match(g, t)
+    runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for t in folded:
+            for g in groups:
+                lex.match(g, t)
+        runs.append((time.perf_counter() - t0) / len(folded) * 1e6)
+    mine = [g for g in ("touchpoints", "pillars", "costs", "signals", "agent", "quality") if g in lex.groups]
+    t0 = time.perf_counter()
+    for _ in range(3):
+        for t in folded:
+            for g in mine:
+                lex.match(g, t)
+    mine_us = (time.perf_counter() - t0) / (3 * len(folded)) * 1e6
+    print("\n## 5. Lexicon-pass cost (single thread)\n")
+    print(table(["records", "mean chars", "groups", "µs / record (median of 5)", "taxonomy groups only µs"],
+                [[len(folded), fmt(statistics.mean(len(t) for t in folded), 1), len(groups),
+                  fmt(statistics.median(runs), 1), fmt(mine_us, 1)]]))
+    print("\nCues per group: " + ", ".join(f"{g} {lex.groups[g].matcher.size}" for g in groups))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lexicons", default=None)
+    ap.add_argument("--backend", default=None, help="sentiment backend (default: the pipeline's)")
+    ap.add_argument("--only", default=None, choices=["labelled", "airline", "semeval", "outside", "agent", "speed"])
+    ap.add_argument("--dev-only", action="store_true",
+                    help="hide the test / held-out halves (used while tuning the lexicons)")
+    ap.add_argument("--semantic", action="store_true", help="also apply the semantic second pass (voc.stages.semantic)")
+    args = ap.parse_args(argv)
+    global SPLITS, HALVES
+    if args.dev_only:
+        SPLITS, HALVES = ("dev",), ("dev",)
+    analyzer = make_analyzer(args.lexicons, args.backend)
+    semantic = None
+    if args.semantic:
+        from voc.stages import semantic as semantic_mod
+
+        semantic = semantic_mod.SemanticPass.load()
+    print(f"# Taxonomy benchmark (lexicons {analyzer.lexicons.root.name}, hash {analyzer.lexicons.hash}"
+          f"{', semantic pass on' if semantic else ''})\n")
+    lab = None
+    if args.only in (None, "labelled"):
+        lab = bench_labelled(analyzer, semantic)
+    if args.only in (None, "outside", "airline", "semeval"):
+        bench_outside(analyzer, semantic)
+    if args.only in (None, "agent"):
+        bench_agent(analyzer)
+    if lab is not None:
+        bench_signals(lab)
+    if args.only in (None, "speed"):
+        bench_speed(analyzer)
+
+
+if __name__ == "__main__":
+    main()
