@@ -60,3 +60,19 @@ def test_masked_text_contains_no_identifier(prefix, ident):
 ])
 def test_masks_identifiers_glued_to_text(text, masked):
     assert mask(text)[0] == masked
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("我叫张伟，电话13812345678", "我叫[NAME]，电话[PHONE]"),
+    ("收件人：李娜 地址：浙江省杭州市西湖区文三路90号", "收件人：[NAME] 地址：[ADDRESS]"),
+    ("My name is John Smith and they delivered to 221 Baker Street", "My name is [NAME] and they delivered to [ADDRESS]"),
+    ("Regards, Emily", "Regards, [NAME]"),
+])
+def test_names_and_addresses_in_context(text, masked):
+    assert mask(text)[0] == masked
+
+
+@pytest.mark.parametrize("text", ["客服态度差", "我是老客户了", "This is ridiculous", "I am Very angry", "联系人：客服",
+                                  "王先生的店服务很好", "编号511498197210242110的工单没人处理"])
+def test_no_false_names_or_cards(text):
+    assert mask(text) == (text, {})

@@ -20,7 +20,17 @@ CN_ID = re.compile(r"(?<![\dA-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:
 CARD = re.compile(r"(?<![\d-])\d{4}(?:[ -]?\d{4}){2}[ -]?\d{4}(?:[ -]?\d{1,3})?(?![\d-])")
 # Numbers that are not personal data even when they look like a card: say so just before them.
 _NOT_PERSONAL_CONTEXT = re.compile(r"(订单|单号|运单|快递单|物流单|工单|order|tracking|ticket|invoice|发票)[^\d]{0,6}$", re.I)
+_CARD_CONTEXT = re.compile(r"(卡号|银行卡|信用卡|储蓄卡|借记卡|card|visa|mastercard|unionpay|银联)[^\d]{0,6}$", re.I)
 _ID_CONTEXT = re.compile(r"(身份证|证件|id\s*(?:no|number|card)?)[^\d]{0,6}$", re.I)
+
+# Names and addresses are only masked where the text says what they are ("我叫", "收件人",
+# "my name is", "地址"): free-standing names cannot be told from product or place words reliably.
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+ZH_NAME = re.compile(r"(?:我叫|我是|本人|姓名[:：]?|名字[:：]?|收件人[:：]?|联系人[:：]?|客户[:：])\s?([" + _SURNAMES + r"][\u4e00-\u9fff]{1,2})(?=[，,。.\s]|$|的|先生|女士|小姐|电话|手机|，|、)")
+EN_NAME = re.compile(r"(?i:my name is|this is|i am|i'm|name:|signed,?|regards,?)\s+([A-Z][a-z]{1,15}(?:\s[A-Z][a-z]{1,20})?)")
+ZH_ADDRESS = re.compile(r"(?:地址[:：]?|住在|住址[:：]?|寄到|送到)\s?((?:[\u4e00-\u9fff]{2,6}(?:省|市|区|县|镇|街道))+[\u4e00-\u9fff0-9A-Za-z\-]{0,20}?(?:路|街|道|巷|弄|村|小区|大厦|公寓)[0-9一二三四五六七八九十百]{0,5}(?:号|栋|幢|单元|室)?(?:[0-9]{1,4}(?:号|室|栋|单元))*)")
+EN_ADDRESS = re.compile(r"\b\d{1,5}\s(?:[A-Z][a-z]+\s){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way)\b\.?(?:,?\s(?:Apt|Suite|Unit)\s?\w+)?")
+_NOT_NAMES = {"客服", "快递", "商家", "物流", "售后", "经理", "主管", "Not", "The", "So", "Very", "Still", "Just", "Done", "Sorry", "Happy"}
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -41,7 +51,8 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _find(text: str) -> list[tuple[int, int, str]]:
+def _find(text: str, cased: str) -> list[tuple[int, int, str]]:
+    """`text` is the folded view; `cased` the same-length view with case kept, for name patterns."""
     found: list[tuple[int, int, str]] = []
     for m in EMAIL.finditer(text):
         found.append((m.start(), m.end(), "EMAIL"))
@@ -52,11 +63,22 @@ def _find(text: str) -> list[tuple[int, int, str]]:
     for m in CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         before = text[max(0, m.start() - 12):m.start()]
-        if 16 <= len(digits) <= 19 and luhn_ok(digits) and not _NOT_PERSONAL_CONTEXT.search(before):
-            found.append((m.start(), m.end(), "CARD"))
+        if not (16 <= len(digits) <= 19 and luhn_ok(digits)) or _NOT_PERSONAL_CONTEXT.search(before):
+            continue
+        # An 18-digit number shaped like a 身份证号 (with a failed checksum) is a card only if the
+        # text says so; otherwise 1 in 10 of such ids would pass Luhn by chance.
+        if CN_ID.fullmatch(digits) and not _CARD_CONTEXT.search(before):
+            continue
+        found.append((m.start(), m.end(), "CARD"))
     for rx in (CN_MOBILE, INTL_PHONE, NANP_PHONE, CN_LANDLINE):
         for m in rx.finditer(text):
             found.append((m.start(), m.end(), "PHONE"))
+    for rx, kind in ((ZH_NAME, "NAME"), (EN_NAME, "NAME"), (ZH_ADDRESS, "ADDRESS")):
+        for m in rx.finditer(cased):
+            if m.group(1) not in _NOT_NAMES and m.group(1).split()[0] not in _NOT_NAMES:
+                found.append((m.start(1), m.end(1), kind))
+    for m in EN_ADDRESS.finditer(cased):
+        found.append((m.start(), m.end(), "ADDRESS"))
     # Keep the earliest, then longest, non-overlapping matches.
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     kept: list[tuple[int, int, str]] = []
@@ -66,7 +88,8 @@ def _find(text: str) -> list[tuple[int, int, str]]:
     return kept
 
 
-MASK_TOKEN = re.compile(r"\[(?:PHONE|EMAIL|ID|CARD)\]")
+MASK_TOKEN = re.compile(r"\[(?:PHONE|EMAIL|ID|CARD|NAME|ADDRESS)\]")
+_NAME_HINT = re.compile(r"我叫|我是|本人|姓名|名字|收件人|联系人|客户[:：]|先生|女士|小姐|地址|住在|住址|寄到|送到|(?i:my name|this is|i am|i'm|name:|signed|regards)")
 
 
 def blank_masks(text: str) -> str:
@@ -77,10 +100,12 @@ def blank_masks(text: str) -> str:
 
 def mask(text: str) -> tuple[str, dict[str, int]]:
     """Replace personal data with [PHONE], [EMAIL], [ID], [CARD]; return the text and counts."""
-    if not any(ch.isdigit() or ch in "@＠" for ch in text):
+    if not any(ch.isdigit() or ch in "@＠" for ch in text) and not _NAME_HINT.search(text):
         return text, {}
     # Find on the folded view (full-width digits, ＠) — same length, so spans carry over.
-    found = _find(fold(text))
+    folded = fold(text)
+    cased = "".join(o if f == o.lower() else f for o, f in zip(text, folded))  # fold minus lower-casing
+    found = _find(folded, cased)
     if not found:
         return text, {}
     out, counts, pos = [], {}, 0
