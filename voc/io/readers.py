@@ -51,7 +51,9 @@ def sniff_format(head: bytes, name: str) -> str:
         return "jsonl"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(f"{name}: legacy .xls (OLE2) workbooks are not supported; save it as .xlsx or CSV")
-    if b"\x00" in head[:4096] and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    sample = head[:4096]
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    if controls >= 3 and controls * 10 > len(sample) and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(f"{name}: looks like a binary file, not a CSV/TSV/XLSX/JSON export")
     return "csv"
 
