@@ -1,9 +1,58 @@
-"""Touchpoints, trust pillars, costs and signals from the lexicons, each with its evidence spans."""
+"""Touchpoints, trust pillars, costs and signals from the lexicons, each with its evidence spans.
+
+Negation here is `Work.is_negated` with three refinements that matter for taxonomy cues:
+  - a negator that sits inside another cue of the same group does not reach past it
+    ("never showed up and no one called": "never" belongs to "never showed up");
+  - A-not-A questions are not negation ("是不是丢了", "会不会", "有没有");
+  - rhetorical "不是...吗" / "isn't this ...?" asserts rather than negates ("这不是欺骗消费者吗").
+"""
 from __future__ import annotations
 
+import re
+
 from voc.records import Label
-from voc.stages.context import Work, span
+from voc.stages.context import NEG_GAP_EN, NEG_GAP_ZH, Work, span
 from voc.stages.sentiment import clause_score, label_of
+
+_RHETORICAL_ZH = re.compile(r"(?:不是|不就是|难道)[^。！？!?\n]{0,30}[吗么嘛](?:[？?!！。\s]|$)")
+_RHETORICAL_EN = re.compile(r"(?:isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t)\s+(?:this|that|it|you|they)\b[^.!?\n]{0,60}\?")
+
+
+def _is_a_not_a(folded: str, start: int, end: int) -> bool:
+    """"是不是", "会不会", "有没有", "能不能": the negator sits between two copies of a verb."""
+    return 0 < start and end - start <= 2 and start + 1 < len(folded) and folded[start - 1] == folded[start + 1]
+
+
+def negated(work: Work, start: int, others: list | tuple = ()) -> bool:
+    """Is the cue at `start` negated? `others` are the spans (start, end) of the group's other hits."""
+    if not work.negators:
+        return False
+    folded = work.folded
+    ci = work.clause_of(start)
+    floor = work.clauses[ci].start if work.clauses else 0
+    count, edge = 0, start
+    for h in reversed(work.negators):
+        if h.end > edge:
+            continue
+        gap_limit = NEG_GAP_EN if folded[h.start:h.end].isascii() else NEG_GAP_ZH
+        if h.start < floor or edge - h.end > gap_limit:
+            break
+        if any(s <= h.start and h.end <= e and (s, e) != (start, start) for s, e in others if e <= start):
+            break  # the negator belongs to an earlier cue of this group
+        if _is_a_not_a(folded, h.start, h.end):
+            edge = h.start
+            continue
+        rx = _RHETORICAL_EN if folded[h.start:h.end].isascii() else _RHETORICAL_ZH
+        if rx.match(folded, h.start):
+            edge = h.start
+            continue
+        count += 1
+        edge = h.start
+    return count % 2 == 1
+
+
+def _spans(hits) -> list[tuple[int, int]]:
+    return [(h.start, h.end) for h in hits]
 
 
 def _aspect_sentiment(work: Work, starts: list[int], doc_score: float) -> float:
@@ -36,7 +85,9 @@ def touchpoints(work: Work, doc_score: float) -> list[Label]:
 
 def pillars(work: Work) -> list[Label]:
     votes: dict[str, dict[str, list]] = {}
-    for h in work.lex.match("pillars", work.folded):
+    hits = work.lex.match("pillars", work.folded)
+    spans = _spans(hits)
+    for h in hits:
         variant = h.cue.variant
         if variant == "aspect":
             s = clause_score(work, work.clause_of(h.start))
@@ -45,7 +96,7 @@ def pillars(work: Work) -> list[Label]:
             polarity = "honoured" if s > 0 else "violated"
         else:
             polarity = variant
-            if work.is_negated(h.start):
+            if negated(work, h.start, spans):
                 polarity = "honoured" if polarity == "violated" else "violated"
         votes.setdefault(h.cue.label, {"violated": [], "honoured": []})[polarity].append(h)
     out = []
@@ -61,8 +112,10 @@ def pillars(work: Work) -> list[Label]:
 
 def plain(work: Work, group: str) -> list[Label]:
     found: dict[str, list] = {}
-    for h in work.lex.match(group, work.folded):
-        if work.is_negated(h.start):
+    hits = work.lex.match(group, work.folded)
+    spans = _spans(hits)
+    for h in hits:
+        if negated(work, h.start, spans):
             continue
         found.setdefault(h.cue.label, []).append(h)
     return [Label(label_id, _evidence(work, found[label_id]))
