@@ -42,7 +42,7 @@ import numpy as np  # noqa: E402
 
 from benchmarks import devsets  # noqa: E402
 
-FRUSTRATION_THRESHOLD = 0.5
+FRUSTRATION_THRESHOLD = 0.4
 
 
 # ------------------------------------------------------------------ metrics
@@ -196,7 +196,8 @@ t1 = time.perf_counter()
 a = Analyzer.from_settings()
 t_analyzer = time.perf_counter() - t1
 texts = json.loads(sys.stdin.read())
-list(a.pipe(Feedback(id=str(i), raw_text=t) for i, t in enumerate(texts)))
+for _ in a.pipe(Feedback(id=str(i), raw_text=t) for i, t in enumerate(texts)):
+    pass  # stream, as `voc analyze` does; keeping 20k records would measure the caller, not voc
 print(json.dumps({"model_load_s": t_model, "analyzer_init_s": t_analyzer,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "n": len(texts)}))
 """

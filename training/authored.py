@@ -135,4 +135,113 @@ def authored(seed: int = 7) -> list[tuple[str, int]]:
     # Neutral questions about every aspect ("味道怎么样" is a question, not a verdict).
     rows += [(f"请问{a}怎么样", NEU) for a in ZH_ASPECTS] + [(f"{a}在哪里看", NEU) for a in ZH_ASPECTS[:12]]
     rows += [(f"how is {a}?", NEU) for a in EN_ASPECTS] + [(f"any update on {a}?", NEU) for a in EN_ASPECTS[:12]]
+    rows += events(seed + 4)
+    rows += structures()
+    return rows
+
+
+# ---------------------------------------------------------------- events: what happened, not how it felt
+# Complaints often state facts ("my bag never arrived"); praise often thanks someone for a result.
+EN_SUBJECTS = ["my flight", "my bag", "my order", "my package", "my refund", "the delivery", "my connection",
+               "my account", "the app", "my card", "my internet", "my phone", "my booking", "my ticket",
+               "my luggage", "the website", "my claim", "my replacement", "my food", "my seat"]
+EN_BAD_EVENTS = ["was delayed {n} hours", "got cancelled", "is still missing", "never arrived", "hasn't arrived yet",
+                 "was lost", "showed up damaged", "is {n} days late", "keeps failing", "was charged twice",
+                 "still hasn't been processed", "was cancelled without notice", "got rebooked {n} days later",
+                 "is stuck", "doesn't work", "stopped working again", "is delayed again", "was given away",
+                 "got lost again", "was wrong again", "went to the wrong address", "is still not fixed"]
+EN_GOOD_EVENTS = ["arrived early", "arrived safely", "was sorted out in minutes", "was on time", "came through",
+                  "was upgraded", "was handled perfectly", "got fixed right away", "went smoothly",
+                  "arrived a day early", "was refunded quickly", "was rebooked in no time"]
+EN_BAD_CLOSERS = ["this is unacceptable", "so frustrating", "not happy", "what a joke", "thanks for nothing",
+                  "seriously?", "ridiculous", "no one is helping", "worst service ever", "never again",
+                  "been on hold for {n} minutes", "fix this", "nobody can tell me anything", "again.",
+                  "still no answer", "i'm done with you", "why is this so hard", "terrible", "this is a mess",
+                  "#fail", "so annoyed", "unbelievable"]
+EN_GOOD_CLOSERS = ["thank you!", "you guys rock", "will fly with you again", "love it", "much appreciated",
+                   "great job", "thanks so much", "awesome service", "very impressed", "made my day",
+                   "thanks for the help", "happy customer"]
+EN_SARCASM = ["thanks for losing my bag", "thanks for the {n} hour delay", "great, another delay",
+              "love waiting {n} hours on the tarmac", "nice job cancelling my flight", "thanks a lot for the help, not",
+              "way to go, {n} hours late again", "great customer service, {n} hours on hold",
+              "wonderful, my bag is lost again", "so glad i paid extra for this", "love how nobody answers",
+              "oh great, another cancellation", "thanks for ruining my trip", "really appreciate being ignored"]
+EN_QUESTIONS = ["do you know if {s} is on time?", "can i change {s} online?", "how do i check {s}?",
+                "what's the status of {s}?", "is there a way to upgrade {s}?", "where can i find {s}?",
+                "can you dm me about {s}?", "i need to update {s}", "could you look into {s} for me?",
+                "i have a question about {s}", "when will {s} be ready?", "who do i contact about {s}?"]
+ZH_SUBJECTS = ["外卖", "快递", "订单", "退款", "航班", "行李", "宽带", "信号", "话费", "账户", "app", "包裹",
+               "网", "手机", "会员", "发票", "售后", "维修", "快件", "套餐"]
+ZH_BAD_EVENTS = ["延误了{n}个小时", "到现在还没到", "一直没人处理", "被取消了", "丢了", "坏了", "多扣了钱",
+                 "还没到账", "一直打不通", "登录不上", "又出问题了", "送错了", "少了一样", "拖了{n}天",
+                 "等了{n}天还没消息", "断了{n}次", "根本用不了", "被乱扣费", "一直显示异常", "到现在也没解决"]
+ZH_GOOD_EVENTS = ["提前送到了", "很快就到账了", "问题很快就解决了", "准时到了", "一下就处理好了", "当天就修好了",
+                  "恢复正常了", "顺利办好了", "比预计的还快", "一点问题都没有"]
+ZH_BAD_CLOSERS = ["太让人失望了", "什么破服务", "我要投诉", "真的无语", "还有没有人管", "说好的呢", "气死我了",
+                  "到底怎么回事", "能不能给个说法", "再也不用了", "太坑了", "服了", "这就是你们的服务？",
+                  "差评", "已经打了{n}次电话了", "每次都这样", "太过分了", "敷衍", "[怒]", "[抓狂]"]
+ZH_GOOD_CLOSERS = ["谢谢", "点赞", "给你们好评", "辛苦了", "下次还选你们", "服务真好", "非常感谢", "满意",
+                   "很贴心", "[赞]", "[哈哈]", "[爱你]"]
+ZH_QUESTIONS = ["请问{s}什么时候能到", "{s}怎么查", "我想问一下{s}的事", "麻烦帮我看一下{s}", "{s}在哪里办理",
+                "{s}可以改吗", "请问{s}需要什么手续", "{s}的进度能查吗", "想咨询一下{s}", "{s}怎么开通"]
+EMOJI_POS = ["😊", "👍", "❤️", "🎉", "😍", "🙏", "^_^", ":)"]
+EMOJI_NEG = ["😡", "😤", "😞", "😭", "👎", "🙄", "😒", ":("]
+
+
+def events(seed: int = 11, n_each: int = 700) -> list[tuple[str, int]]:
+    rng = random.Random(seed)
+    num = lambda: str(rng.choice([2, 3, 4, 5, 6, 8, 10, 12, 45, 90]))  # noqa: E731
+    fill = lambda s: s.replace("{n}", num())  # noqa: E731
+    rows: list[tuple[str, int]] = []
+    for _ in range(n_each):
+        s, e = rng.choice(EN_SUBJECTS), fill(rng.choice(EN_BAD_EVENTS))
+        shape = rng.random()
+        if shape < 0.35:
+            text = f"{s} {e}"
+        elif shape < 0.8:
+            text = f"{s} {e}, {fill(rng.choice(EN_BAD_CLOSERS))}"
+        else:
+            text = fill(rng.choice(EN_SARCASM))
+        rows.append((text + (" " + rng.choice(EMOJI_NEG) if rng.random() < 0.15 else ""), NEG))
+        s, e = rng.choice(EN_SUBJECTS), fill(rng.choice(EN_GOOD_EVENTS))
+        text = f"{s} {e}" if rng.random() < 0.3 else f"{s} {e}, {rng.choice(EN_GOOD_CLOSERS)}"
+        rows.append((text + (" " + rng.choice(EMOJI_POS) if rng.random() < 0.15 else ""), POS))
+        rows.append((rng.choice(EN_QUESTIONS).replace("{s}", rng.choice(EN_SUBJECTS)), NEU))
+        s, e = rng.choice(ZH_SUBJECTS), fill(rng.choice(ZH_BAD_EVENTS))
+        text = f"{s}{e}" if rng.random() < 0.35 else f"{s}{e}，{fill(rng.choice(ZH_BAD_CLOSERS))}"
+        rows.append((text + (rng.choice(EMOJI_NEG) if rng.random() < 0.15 else ""), NEG))
+        s, e = rng.choice(ZH_SUBJECTS), rng.choice(ZH_GOOD_EVENTS)
+        text = f"{s}{e}" if rng.random() < 0.3 else f"{s}{e}，{rng.choice(ZH_GOOD_CLOSERS)}"
+        rows.append((text + (rng.choice(EMOJI_POS) if rng.random() < 0.15 else ""), POS))
+        rows.append((rng.choice(ZH_QUESTIONS).replace("{s}", rng.choice(ZH_SUBJECTS)), NEU))
+    return rows
+
+
+# ---------------------------------------------------------------- structure a bag of n-grams must see often to learn
+ZH_NEG_ADJ = ["差", "慢", "难吃", "贵", "脏", "吵", "难用", "麻烦", "失望", "糟糕", "咸", "油腻"]
+ZH_POS_ADJ = ["好吃", "好", "快", "便宜", "干净", "好用", "方便", "满意", "新鲜", "划算"]
+EN_NEG_ADJ = ["bad", "slow", "expensive", "dirty", "rude", "terrible", "disappointing", "awful", "complicated"]
+EN_POS_ADJ = ["good", "great", "fast", "cheap", "clean", "friendly", "helpful", "easy", "nice"]
+ZH_SARCASM = ["真是贴心，等了两个小时", "效率真高，一个星期才回复", "呵呵，服务真好", "真行，又送错了", "好一个专业客服，一问三不知",
+              "感谢你们的效率，退款等了一个月", "真是服了，第三次坏了", "厉害了，又延误", "真快啊，才三天就到了隔壁城市",
+              "谢谢你们全家", "可真行，电话永远打不通", "真是周到，把我的行李弄丢了"]
+ESCALATE = [("转人工", NEG), ("转人工！转人工！", NEG), ("我要投诉", NEG), ("找你们经理来", NEG), ("人工客服在哪", NEG),
+            ("能不能转人工", NEG), ("不要机器人，要真人", NEG), ("i want to speak to a manager", NEG),
+            ("let me talk to a real person", NEG), ("get me a supervisor", NEG), ("this is a joke", NEG),
+            ("lol this is a joke", NEG), ("what a joke", NEG), ("you're kidding me", NEG), ("are you serious?", NEG)]
+
+
+def structures() -> list[tuple[str, int]]:
+    rows: list[tuple[str, int]] = []
+    for a in ZH_NEG_ADJ:
+        rows += [(f"一点都不{a}", POS), (f"没有想象中{a}", POS), (f"并不{a}", POS), (f"也不算{a}", POS), (f"不是很{a}", POS)]
+    for a in ZH_POS_ADJ:
+        rows += [(f"不是不{a}", POS), (f"不{a}", NEG), (f"一点都不{a}", NEG), (f"没有想象中{a}", NEG), (f"不太{a}", NEG),
+                 (f"说是{a}，其实一点都不{a}", NEG)]
+    for a in EN_NEG_ADJ:
+        rows += [(f"not {a} at all", POS), (f"it wasn't {a}", POS), (f"never {a}", POS), (f"not as {a} as i expected", POS)]
+    for a in EN_POS_ADJ:
+        rows += [(f"not {a}", NEG), (f"not {a} at all", NEG), (f"wasn't very {a}", NEG), (f"not exactly {a}", NEG),
+                 (f"it's not that it wasn't {a}", POS)]
+    rows += [(t, NEG) for t in ZH_SARCASM] + ESCALATE
     return rows

@@ -13,7 +13,7 @@ from voc.stages.context import Work
 _CAPS_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{3,}(?![A-Za-z])")
 _ACRONYMS = frozenset("APP NPS CSAT VIP USB GPS ATM PIN OTP SMS FAQ CEO API URL PDF BBB FTC FCC USA UPS DHL EMS SF IOS".split())
 _BURST = re.compile(r"[!！]{2,}|[?？]{2,}|[!！][?？]|[?？][!！]")
-_PER_LABEL_CAP = 2  # the 5th "again" says little more than the 2nd
+_PER_LABEL_CAP = 3  # the 5th "again" says little more than the 2nd
 
 
 def frustration(work: Work, doc_score: float) -> float:
@@ -43,8 +43,11 @@ def frustration(work: Work, doc_score: float) -> float:
         b = bursts[0]
         fb.cues.append({"group": "typography", "cue": "punctuation_burst", "start": b.start(),
                         "end": b.end(), "text": b.group(), "weight": 0.4})
+    questions = fb.text.count("?") + fb.text.count("？")
+    if questions >= 2:
+        pressure += min(0.6, 0.2 * (questions - 1))
     if doc_score < 0:
-        pressure += -doc_score * 0.8
+        pressure += -doc_score * 1.0
     elif pressure:
-        pressure *= 1.0 - 0.5 * doc_score  # praise with a "!!" is not anger
+        pressure *= 1.0 - 0.9 * doc_score  # praise with a "!!" is not anger
     return 1.0 - math.exp(-0.8 * pressure)
