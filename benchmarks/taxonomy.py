@@ -271,6 +271,33 @@ def bench_outside(analyzer, semantic=None):
     print(table(["dataset", "label", "gold", "P", "R", "F1"], rows))
 
 
+def bench_stc3_customers(analyzer, semantic=None):
+    """zh and mixed outside data: 60 STC-3 customer turns (Weibo complaints to telecom, phone,
+    software and travel helpdesks), touchpoints and pillars labelled by hand, by reference."""
+    ann = [json.loads(line) for line in open(DATA / "stc3_customer_turns.jsonl", encoding="utf-8")]
+    dialogues = {}
+    with open(DEV / "dialogues" / "stc3_zh.jsonl", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            dialogues[d["id"]] = d
+    texts = [dialogues[a["dialogue_id"]]["turns"][a["turn"]]["text"] for a in ann]
+    fbs = predict(analyzer, texts, semantic=semantic)
+    scores = {(lang, g): Scores() for lang in ("zh", "mixed") for g in ("touchpoints", "pillars")}
+    for a, fb in zip(ann, fbs):
+        pred = labels_of(fb)
+        scores[(a["lang"], "touchpoints")].add(set(a["touchpoints"]), pred["touchpoints"])
+        scores[(a["lang"], "pillars")].add({(p["id"], p["polarity"]) for p in a["pillars"]}, pred["pillars"], pillar_key)
+    print("\n**STC-3 customer turns (zh and mixed outside data, 30 each, hand-labelled; "
+          "benchmarks/data/stc3_customer_turns.jsonl)**\n")
+    rows = []
+    for lang in ("zh", "mixed"):
+        for g in ("touchpoints", "pillars"):
+            s = scores[(lang, g)]
+            per = ", ".join(f"{lab} {fmt(s.prf(lab)[2])}" for lab in s.labels())
+            rows.append([lang, g, s.n, fmt(s.macro()), fmt(s.micro()), per])
+    print(table(["lang", "group", "n", "macro-F1", "micro-F1", "per-label F1"], rows))
+
+
 # ----------------------------------------------------------------------------- 3. agent turns
 def bench_agent(analyzer):
     ann = [json.loads(line) for line in open(DATA / "stc3_agent_turns.jsonl", encoding="utf-8")]
@@ -383,6 +410,8 @@ def main(argv=None):
         lab = bench_labelled(analyzer, semantic)
     if args.only in (None, "outside", "airline", "semeval"):
         bench_outside(analyzer, semantic)
+        if not args.dev_only:
+            bench_stc3_customers(analyzer, semantic)
     if args.only in (None, "agent"):
         bench_agent(analyzer)
     if lab is not None:
