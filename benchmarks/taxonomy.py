@@ -48,6 +48,12 @@ AIRLINE_MAP = {  # ../shared/data/README.md
     "Lost Luggage": "delivery", "Damaged Luggage": "delivery", "Bad Flight": "product",
     "Flight Attendant Complaints": "support",
 }
+AIRLINE_JOURNEY_MAP = {  # the same tweets against lexicons/journeys/airline
+    "Late Flight": "delay_disruption", "Cancelled Flight": "delay_disruption", "longlines": "check_in",
+    "Customer Service Issue": "customer_service", "Flight Booking Problems": "booking",
+    "Lost Luggage": "baggage", "Damaged Luggage": "baggage", "Bad Flight": "inflight",
+    "Flight Attendant Complaints": "inflight",
+}
 AGENT_LABELS = ("apologises", "acknowledges", "gives_time", "takes_ownership", "blame_shifting",
                 "scripted_non_answer")
 
@@ -245,6 +251,17 @@ def bench_outside(analyzer, semantic=None):
     res = score_outside(analyzer, "airline", air, set(AIRLINE_MAP.values()), semantic)
     results.append(("airline tweets (negativereason)", res))
     sem = semeval_rows()
+    journey = REPO / "lexicons" / "journeys" / "airline"
+    if journey.is_dir() and semantic is None:
+        j_an = make_analyzer(str(journey))
+        j_rows = []
+        with open(DEV / "en_sentiment" / "airline_tweets.csv", encoding="utf-8-sig", newline="") as f:
+            for r in csv.DictReader(f):
+                reason = (r.get("negativereason") or "").strip()
+                if reason in AIRLINE_JOURNEY_MAP:
+                    j_rows.append((r["tweet_id"], r["text"], {AIRLINE_JOURNEY_MAP[reason]}))
+        res = score_outside(j_an, "airline-journey", j_rows, set(AIRLINE_JOURNEY_MAP.values()))
+        results.append(("airline tweets, airline journey lexicons", res))
     res = score_outside(analyzer, "semeval", sem["2015-16"], {"support", "billing", "product"}, semantic)
     results.append(("SemEval-2015/16 restaurants", res))
     res = score_outside(analyzer, "semeval14", sem["2014"], {"support", "billing", "product"}, semantic, split=False)
