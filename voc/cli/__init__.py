@@ -40,9 +40,11 @@ from voc.cli.analyze import analyze  # noqa: E402
 from voc.cli.lexicon import lexicon  # noqa: E402
 from voc.cli.report import report  # noqa: E402
 from voc.cli.store import ingest, weekly  # noqa: E402
+from voc.cli.watch import watch  # noqa: E402
 
 main.add_command(analyze)
 main.add_command(lexicon)
 main.add_command(report)
 main.add_command(ingest)
 main.add_command(weekly)
+main.add_command(watch)
