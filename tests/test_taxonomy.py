@@ -316,3 +316,10 @@ def test_shipped_lexicons_are_valid_and_large():
     sizes = {g: lex.groups[g].matcher.size for g in ("touchpoints", "pillars", "costs", "signals")}
     assert sizes["touchpoints"] >= 1500 and sizes["pillars"] >= 1000, sizes
     assert sizes["costs"] >= 400 and sizes["signals"] >= 300, sizes
+
+
+def test_social_media_handles_are_not_cues(analyze):
+    rec = analyze("@中国联通客服 家里信号太差，打电话经常断线")
+    assert "product" in ids(rec, "touchpoints")
+    assert "support" not in ids(rec, "touchpoints")
+    assert "support" in ids(analyze("@联通 客服电话一直打不通"), "touchpoints")

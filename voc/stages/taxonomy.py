@@ -14,6 +14,9 @@ from voc.records import Label
 from voc.stages.context import NEG_GAP_EN, NEG_GAP_ZH, Work, span
 from voc.stages.sentiment import clause_score, label_of
 
+# "@中国联通客服 信号太差": a social-media handle addresses the company; cues inside it are not
+# about the journey ("客服" in a handle is not a support complaint).
+_MENTION = re.compile(r"@[^\s@:：,，。.!！?？;；/()（）#]{1,24}")
 _RHETORICAL_ZH = re.compile(r"(?:不是|不就是|难道)[^。！？!?\n]{0,30}[吗么嘛](?:[？?!！。\s]|$)")
 _RHETORICAL_EN = re.compile(r"(?:isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t)\s+(?:this|that|it|you|they)\b[^.!?\n]{0,60}\?")
 
@@ -55,6 +58,15 @@ def _spans(hits) -> list[tuple[int, int]]:
     return [(h.start, h.end) for h in hits]
 
 
+def _match(work: Work, group: str) -> list:
+    """The group's lexicon hits, without those inside an @handle."""
+    hits = work.lex.match(group, work.folded)
+    if "@" not in work.folded or not hits:
+        return hits
+    mentions = [(m.start(), m.end()) for m in _MENTION.finditer(work.folded)]
+    return [h for h in hits if not any(s <= h.start and h.end <= e for s, e in mentions)]
+
+
 def _aspect_sentiment(work: Work, starts: list[int], doc_score: float) -> float:
     """Sentiment of the clauses that mention an aspect; a clause with no sentiment of its own
     borrows the next clause's ("物流，三天才到" ), then the document's."""
@@ -71,7 +83,7 @@ def _aspect_sentiment(work: Work, starts: list[int], doc_score: float) -> float:
 
 def touchpoints(work: Work, doc_score: float) -> list[Label]:
     found: dict[str, list] = {}
-    for h in work.lex.match("touchpoints", work.folded):
+    for h in _match(work, "touchpoints"):
         found.setdefault(h.cue.label, []).append(h)
     out = []
     for label_id in work.lex.label_ids("touchpoints"):
@@ -85,7 +97,7 @@ def touchpoints(work: Work, doc_score: float) -> list[Label]:
 
 def pillars(work: Work) -> list[Label]:
     votes: dict[str, dict[str, list]] = {}
-    hits = work.lex.match("pillars", work.folded)
+    hits = _match(work, "pillars")
     spans = _spans(hits)
     for h in hits:
         variant = h.cue.variant
@@ -112,7 +124,7 @@ def pillars(work: Work) -> list[Label]:
 
 def plain(work: Work, group: str) -> list[Label]:
     found: dict[str, list] = {}
-    hits = work.lex.match(group, work.folded)
+    hits = _match(work, group)
     spans = _spans(hits)
     for h in hits:
         if negated(work, h.start, spans):
