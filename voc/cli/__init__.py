@@ -39,6 +39,7 @@ def main(ctx, verbose):
 from voc.cli.analyze import analyze  # noqa: E402
 from voc.cli.lexicon import lexicon  # noqa: E402
 from voc.cli.report import report  # noqa: E402
+from voc.cli.serve import serve  # noqa: E402
 from voc.cli.store import ingest, weekly  # noqa: E402
 from voc.cli.watch import watch  # noqa: E402
 
@@ -48,3 +49,4 @@ main.add_command(report)
 main.add_command(ingest)
 main.add_command(weekly)
 main.add_command(watch)
+main.add_command(serve)
