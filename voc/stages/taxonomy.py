@@ -67,6 +67,7 @@ def _spans(hits) -> list[tuple[int, int]]:
 # on text with Han characters. tests/test_taxonomy.py checks the hits equal LexiconSet.match.
 # (benchmarks/data/proposals/lexicon_onepass.py proposes the same for every group in voc/lexicon.py.)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[a-z$]")
 TAXONOMY_GROUPS = ("touchpoints", "pillars", "costs", "signals")
 
 
@@ -111,7 +112,7 @@ class _OnePass:
         self.matchers = [lex.groups[g].matcher for g in self.groups]
         self.terms: dict[str, list] = {}
         first: dict[str, set] = {}
-        self.en, self.zh_pats, self.other_pats = [], [], []
+        self.en, self.zh_pats, self.latin_pats, self.other_pats = [], [], [], []
         for gi, gm in enumerate(self.matchers):
             for term, cues in gm._literal.items():
                 if not term.isascii():
@@ -121,8 +122,12 @@ class _OnePass:
                   + [L._tokens(t + "*", en=True) for t in gm._wild])
             self.en.append(re.compile(_en_trie_regex(en)) if en else None)
             pats = [(c.source[len("pattern:"):], c) for c in gm._patterns]
+            # Patterns with Han characters run only on text with Han; patterns that start with an
+            # English word boundary (or "$") only on text with a Latin letter (or "$").
+            latin = [x for x in pats if not _HAN.search(x[0]) and x[0].startswith(("(?<![a-z", "\\$"))]
             for bucket, chosen in ((self.zh_pats, [x for x in pats if _HAN.search(x[0])]),
-                                   (self.other_pats, [x for x in pats if not _HAN.search(x[0])])):
+                                   (self.latin_pats, latin),
+                                   (self.other_pats, [x for x in pats if not _HAN.search(x[0]) and x not in latin])):
                 bucket.append((re.compile("|".join(f"(?P<p{i}>{p})" for i, (p, _) in enumerate(chosen))),
                                [c for _, c in chosen]) if chosen else None)
         self.lens = {c: sorted(v, reverse=True) for c, v in first.items()}
@@ -147,6 +152,7 @@ class _OnePass:
                                 nxt[gi] = i + ln
                                 out[gi].extend(Hit(i, i + ln, c) for c in cues)
         han = _HAN.search(s) is not None
+        latin = _LATIN.search(s) is not None
         result = {}
         for gi, gm in enumerate(self.matchers):
             hits = out[gi]
@@ -155,7 +161,8 @@ class _OnePass:
                 for m in rx.finditer(s):
                     if m.end() > m.start():
                         hits.extend(Hit(m.start(), m.end(), c) for c in gm._lookup(m.group()))
-            for px in ((self.zh_pats[gi] if han else None), self.other_pats[gi]):
+            for px in ((self.zh_pats[gi] if han else None), (self.latin_pats[gi] if latin else None),
+                       self.other_pats[gi]):
                 if px is not None:
                     for m in px[0].finditer(s):
                         if m.end() > m.start():
