@@ -116,9 +116,10 @@ def pain_points(live: pd.DataFrame, cfg: dict) -> list[dict]:
     rows = []
     for (tp, pillar), pos in pain_cells(live).items():
         sub = live.iloc[pos]
-        share = len(pos) / n_all
-        negativity = float(np.clip(-sub["score"], 0, 1).mean())
-        frus = float(sub["frustration"].mean())
+        # Rounded first, so the priority is exactly recomputable from the numbers the JSON shows.
+        share = _r(len(pos) / n_all)
+        negativity = _r(float(np.clip(-sub["score"], 0, 1).mean()))
+        frus = _r(float(sub["frustration"].mean()))
         tr = trend(live, pos)
         priority = 100 * share * (0.5 + negativity) * (1 + frus) * (1 + 0.5 * max(0.0, tr or 0.0))
         costs = Counter(c for cs in sub["costs"] for c in cs)
