@@ -346,3 +346,22 @@ def test_one_pass_matching_equals_lexicon_match():
                 want = sorted((h.start, h.end, h.cue.label, h.cue.variant, h.cue.source) for h in lex.match(g, folded))
                 have = sorted((h.start, h.end, h.cue.label, h.cue.variant, h.cue.source) for h in got[g])
                 assert have == want, (root.name, g, text)
+
+
+def test_semantic_pass_only_adds_labels_with_clause_evidence(analyzer):
+    """The optional second pass (voc/stages/semantic.py) loads without pickle, never removes a
+    lexicon label, and evidences what it adds with a whole clause of the text."""
+    from voc.records import Feedback
+    from voc.stages.semantic import SemanticPass
+
+    sp = SemanticPass.load()
+    sp.thresholds[:] = 0.0  # force it to fire, to check the evidence it attaches
+    fb = analyzer.analyze(Feedback(id="s", raw_text="物流太慢了，这次的包装盒也压坏了"))
+    before = {lab.id for lab in fb.touchpoints}
+    sp.augment(fb)
+    after = {lab.id: lab for lab in fb.touchpoints}
+    assert before <= set(after)
+    for lab_id in set(after) - before:
+        for ev in after[lab_id].evidence:
+            assert fb.text[ev.start:ev.end] == ev.text
+            assert any(c.start == ev.start and c.end == ev.end for c in fb.clauses)
