@@ -247,6 +247,30 @@ def test_bad_lines_are_counted_and_skipped(analyzer, cfg):
     check_alerts(sink.alerts)
 
 
+def test_follow_reads_appended_lines_across_rotation(tmp_path):
+    from voc.transports.stdio import follow_lines
+
+    path = tmp_path / "turns.jsonl"
+    path.write_bytes(b'{"n": 1}\n{"n": 2}\n')
+    polls = []
+
+    def fake_sleep(_):  # each poll: the writer does something, no real waiting
+        polls.append(1)
+        if len(polls) == 1:
+            with open(path, "ab") as fh:
+                fh.write(b'{"n": 3}\n{"n": ')  # a line still being written
+        elif len(polls) == 2:
+            with open(path, "ab") as fh:
+                fh.write(b'4}\n')
+        elif len(polls) == 3:
+            path.rename(tmp_path / "turns.1")  # rotated: a new file takes its place
+            path.write_bytes(b'{"n": 5}\n')
+
+    got = [json.loads(line)["n"] for line, _ in
+           follow_lines(str(path), 1000, sleep=fake_sleep, stop=lambda: len(polls) >= 5)]
+    assert got == [1, 2, 3, 4, 5]
+
+
 # ---------------------------------------------------------------- CLI
 def test_cli_watch_sample_chats(runner):
     from voc.cli import main
@@ -313,6 +337,7 @@ def test_webhook_retries_with_backoff_and_dead_letters(tmp_path):
         srv.shutdown()
     lines = [json.loads(x) for x in dead.read_text(encoding="utf-8").splitlines()]
     assert [x["error"] for x in lines] == ["HTTP 400", "HTTP 500"] and lines[0]["alert"] == alert
+    assert [x["attempts"] for x in lines] == [1, 4]
 
 
 # ---------------------------------------------------------------- Redis: kill -9 mid-stream

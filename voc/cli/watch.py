@@ -72,6 +72,7 @@ def watch(source, sinks, follow, replay, report, config_path, consumer, batch, b
         from voc.transports import stdio
 
         w = Watch(analyzer, cfg, outs, stats_every=stats_every)
+        click.echo(f"voc watch: ready, reading {source}", err=True)
         if source == "-":
             lines = stdio.stdin_lines(cfg.max_line_bytes)
         elif follow:
@@ -102,6 +103,7 @@ def _run_redis(source, analyzer, cfg, outs, consumer, batch, block_ms, claim_idl
     rc = RedisConsumer(source, TurnReader(analyzer, cfg, counts), cfg, outs, counts, consumer=consumer,
                        batch=batch, block_ms=block_ms, claim_idle_ms=claim_idle_ms)
     started = time.perf_counter()
+    click.echo(f"voc watch: ready, consumer {rc.consumer} of group {rc.group} on stream {rc.stream}", err=True)
     try:
         rc.run(stop_after_idle=stop_after_idle)
     except KeyboardInterrupt:

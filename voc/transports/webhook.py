@@ -35,9 +35,10 @@ class WebhookSink:
     def write(self, alert: dict) -> bool:
         """True when delivered; False when dead-lettered."""
         body = json.dumps(alert, ensure_ascii=False).encode("utf-8")
-        error = ""
+        error, tries = "", 0
         for attempt in range(self.retries + 1):
             self.attempts += 1
+            tries += 1
             retry_after = None
             try:
                 req = urllib.request.Request(self.url, data=body, method="POST", headers={
@@ -61,14 +62,14 @@ class WebhookSink:
                 log.warning("webhook %s failed (%s); retry %d/%d in %.2fs", self.url, error, attempt + 1,
                             self.retries, wait)
                 self.sleep(wait)
-        self._dead_letter(alert, error)
+        self._dead_letter(alert, error, tries)
         return False
 
-    def _dead_letter(self, alert: dict, error: str) -> None:
+    def _dead_letter(self, alert: dict, error: str, tries: int) -> None:
         self.dead += 1
         log.error("webhook %s: giving up on alert %s (%s); written to %s", self.url,
                   alert.get("alert_id"), error, self.dead_letter)
-        rec = {"alert": alert, "error": error, "url": self.url, "attempts": self.retries + 1,
+        rec = {"alert": alert, "error": error, "url": self.url, "attempts": tries,
                "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         with open(self.dead_letter, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
