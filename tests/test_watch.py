@@ -281,10 +281,11 @@ def test_cli_watch_sample_chats(runner):
     assert alerts, "the sample chats contain escalating conversations"
     check_alerts(alerts)
     assert len({a["alert_id"] for a in alerts}) == len(alerts)
-    res2 = runner.invoke(main, ["watch", "-"], input=CHATS.read_text(encoding="utf-8") + "not json\n")
+    huge = json.dumps({"conversation_id": "z", "speaker": "customer", "text": "啊" * 1_200_000}) + "\n"
+    res2 = runner.invoke(main, ["watch", "-"], input=huge + CHATS.read_text(encoding="utf-8") + "not json\n")
     assert res2.exit_code == 0
     assert [json.loads(x)["alert_id"] for x in res2.stdout.splitlines()] == [a["alert_id"] for a in alerts]
-    assert "bad_json=1" in res2.stderr
+    assert "bad_json=1" in res2.stderr and "oversized_line=1" in res2.stderr
 
 
 def test_cli_replay_report(runner):

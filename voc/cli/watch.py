@@ -74,13 +74,13 @@ def watch(source, sinks, follow, replay, report, config_path, consumer, batch, b
         w = Watch(analyzer, cfg, outs, stats_every=stats_every)
         click.echo(f"voc watch: ready, reading {source}", err=True)
         if source == "-":
-            lines = stdio.stdin_lines(cfg.max_line_bytes)
+            lines = stdio.stdin_batches(cfg.max_line_bytes)
         elif follow:
             stop = _idle_stopper(w, stop_after_idle)
             lines = stdio.follow_lines(source, cfg.max_line_bytes, stop=stop)
         else:
             w.clock = EventClock()
-            lines = stdio.file_lines(source, cfg.max_line_bytes)
+            lines = stdio.file_batches(source, cfg.max_line_bytes)
         try:
             w.run(lines)
         except KeyboardInterrupt:

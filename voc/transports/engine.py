@@ -72,9 +72,6 @@ class TurnReader:
             fb.raw_text = fb.raw_text[: self.cfg.max_turn_chars]
         return fb
 
-    def analyze(self, fb: Feedback) -> Feedback:
-        return self.analyzer.analyze(fb)  # the batch analyzer, a batch of one
-
 
 def emit(alert: dict, arrival: float, sinks) -> dict:
     """Stamp latency (turn arrival -> alert handed to the sinks) and write it everywhere."""
@@ -100,23 +97,37 @@ class Watch:
     def feed(self, data, arrival: float | None = None) -> dict | None:
         """One raw line -> the alert it raised (already written to the sinks), or None."""
         arrival = time.perf_counter() if arrival is None else arrival
-        fb = self.reader.parse(data)
-        alert = None
-        if fb is not None:
-            self.reader.analyze(fb)
+        alerts = self.feed_batch([(data, arrival)])
+        return alerts[0] if alerts else None
+
+    def feed_batch(self, batch) -> list[dict]:
+        """Lines that arrived together [(data, arrival)]: parsed, analysed in one `pipe` call (the
+        analyzer's only code path), then stepped through the monitor one by one, in order."""
+        parsed = []
+        for data, arrival in batch:
+            fb = self.reader.parse(data)
+            if fb is not None:
+                parsed.append((fb, arrival))
+        for _ in self.reader.analyzer.pipe([fb for fb, _ in parsed]):
+            pass
+        alerts = []
+        for fb, arrival in parsed:
             alert = self.monitor.process(fb, self.clock(fb))
             if alert is not None:
-                emit(alert, arrival, self.sinks)
+                alerts.append(emit(alert, arrival, self.sinks))
             if self.on_turn is not None:
                 self.on_turn(fb, alert, arrival)
         if self._next_stats is not None and time.monotonic() >= self._next_stats:
             self._next_stats = time.monotonic() + self.stats_every
             print(f"voc watch: {self.stats()}", file=sys.stderr, flush=True)
-        return alert
+        return alerts
 
-    def run(self, lines) -> None:
-        for item in lines:
-            if isinstance(item, tuple):
+    def run(self, source) -> None:
+        """`source` yields raw lines, (line, arrival) pairs, or lists of such pairs (batches)."""
+        for item in source:
+            if isinstance(item, list):
+                self.feed_batch(item)
+            elif isinstance(item, tuple):
                 self.feed(*item)
             else:
                 self.feed(item)
