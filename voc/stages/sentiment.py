@@ -14,6 +14,8 @@ from voc.stages.context import Work
 POLAR = {"positive", "positive_strong", "negative", "negative_strong", "sarcasm", "rhetorical"}
 _CONTRAST_OPENERS = ("但是", "但", "不过", "可是", "然而", "却", "就是", "but", "however", "yet")
 # Concessive openers mark the clause that matters LESS ("although it was late, the staff were lovely").
+# Cues of politeness that count as praise only when nothing in the text is negative.
+_COURTESY = frozenset({"thank*", "thx", "ty", "appreciat*", "谢谢", "感谢", "辛苦了", "thanks", "thank you"})
 _EMPHATIC_NEG = ("一点都不", "一点也不", "完全不", "根本不", "丝毫不", "毫不", "并不", "从不", "绝不", "absolutely not ", "not ")
 _CONCESSIVE_OPENERS = ("虽然", "虽说", "尽管", "固然", "although", "though", "even though", "despite")
 
@@ -30,6 +32,8 @@ def score_clauses(work: Work) -> None:
     scores = [0.0] * max(1, len(work.clauses))
     structure = False  # did the rules see something a bag of n-grams cannot (negation, sarcasm, contrast)?
     polar_starts = {h.start for h in polar}
+    courtesy: list[tuple[int, float]] = []  # (clause, value) of "thanks"-type cues, decided below
+    any_negative = False
     for h in polar:
         labels = by_pos[(h.start, h.end)]
         # "好慢", "死贵": a word that is both a polarity cue and an intensifier intensifies when a
@@ -50,7 +54,18 @@ def score_clauses(work: Work) -> None:
                 work.folded[h.end:h.end + 8].startswith(" at all")
             value = -value * (0.8 if value > 0 else 0.9 if emphatic else 0.5)
             structure = True
+        if value > 0 and h.cue.source.split(":", 1)[-1] in _COURTESY:
+            courtesy.append((work.clause_of(h.start), value))
+            continue
+        any_negative = any_negative or value < 0
         scores[work.clause_of(h.start)] += value
+    # "Thanks" next to a complaint is politeness or sarcasm ("thank you for ending my vacation"),
+    # not praise; alone ("thanks, sorted!") it is praise.
+    if courtesy and any_negative:
+        structure = True
+    else:
+        for ci, value in courtesy:
+            scores[ci] += value
     # Contrast: what follows "but" is what the writer means; what follows "although" is conceded.
     conceded = set()
     for i, clause in enumerate(work.clauses):
