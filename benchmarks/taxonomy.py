@@ -362,6 +362,39 @@ def bench_signals(lab: dict):
     print(table(["signal", "split", "predicted", "gold", "precision", "recall"], rows))
 
 
+def bench_signal_check(analyzer):
+    """Outside precision of churn_risk / escalation: 32 + 32 predictions drawn at random from voc's
+    output on airline tweets and STC-3 customer turns, each judged correct or not by hand
+    (benchmarks/data/signal_precision_check.jsonl; see ANNOTATION.md). Precision is computed over
+    the judged items voc still predicts today; items it no longer predicts are counted apart."""
+    path = DATA / "signal_precision_check.jsonl"
+    if not path.exists():
+        return
+    judged = [json.loads(line) for line in open(path, encoding="utf-8")]
+    texts: dict[tuple, str] = {}
+    for lang in ("zh", "en"):
+        with open(DEV / "dialogues" / f"stc3_{lang}.jsonl", encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                for i, t in enumerate(d["turns"]):
+                    texts[(f"stc3_{lang}", d["id"], i)] = t["text"]
+    with open(DEV / "en_sentiment" / "airline_tweets.csv", encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f):
+            texts[("airline", r["tweet_id"], 0)] = r["text"]
+    items = [j for j in judged if (j["source"], j["id"], j["turn"]) in texts]
+    fbs = predict(analyzer, [texts[(j["source"], j["id"], j["turn"])] for j in items])
+    print("\n**Outside precision check** (airline tweets + STC-3 customer turns; random predictions judged by hand)\n")
+    rows = []
+    for sig in ("churn_risk", "escalation"):
+        sel = [(j, fb) for j, fb in zip(items, fbs) if j["signal"] == sig]
+        judged_ok = sum(j["correct"] for j, _ in sel)
+        still = [(j, fb) for j, fb in sel if sig in {x.id for x in fb.signals}]
+        ok_now = sum(j["correct"] for j, _ in still)
+        rows.append([sig, len(sel), fmt(judged_ok / len(sel) if sel else float("nan")), len(still),
+                     fmt(ok_now / len(still) if still else float("nan"))])
+    print(table(["signal", "judged", "precision when judged", "still predicted now", "precision now (of those)"], rows))
+
+
 # ----------------------------------------------------------------------------- 5. speed
 def bench_speed(analyzer):
     from voc.text import fold
@@ -458,6 +491,8 @@ def main(argv=None):
         bench_agent(analyzer)
     if lab is not None:
         bench_signals(lab)
+        if not args.dev_only:
+            bench_signal_check(analyzer)
     if args.only in (None, "speed"):
         bench_speed(analyzer)
 

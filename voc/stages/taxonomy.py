@@ -208,13 +208,18 @@ def group_hits(work: Work, group: str) -> list:
     return hits if hits is not None else work.lex.match(group, work.folded)
 
 
+# Tagging a regulator or the media ("@工信部", "@CCTV315") is itself an escalation.
+_KEEP_IN_MENTIONS = frozenset({"escalation"})
+
+
 def _match(work: Work, group: str) -> list:
-    """The group's lexicon hits, without those inside an @handle."""
+    """The group's lexicon hits, without those inside an @handle (except escalation cues)."""
     hits = group_hits(work, group)
     if "@" not in work.folded or not hits:
         return hits
     mentions = [(m.start(), m.end()) for m in _MENTION.finditer(work.folded)]
-    return [h for h in hits if not any(s <= h.start and h.end <= e for s, e in mentions)]
+    return [h for h in hits if h.cue.label in _KEEP_IN_MENTIONS
+            or not any(s <= h.start and h.end <= e for s, e in mentions)]
 
 
 def _aspect_sentiment(work: Work, starts: list[int], doc_score: float) -> float:
