@@ -365,3 +365,14 @@ def test_semantic_pass_only_adds_labels_with_clause_evidence(analyzer):
         for ev in after[lab_id].evidence:
             assert fb.text[ev.start:ev.end] == ev.text
             assert any(c.start == ev.start and c.end == ev.end for c in fb.clauses)
+
+
+@pytest.mark.parametrize("text,pillar,polarity", [
+    ("Store staff diagnosed the problem on the spot. Really helpful.", "humanity", "honoured"),
+    ("在线客服排队40分钟，接通后就回了一句“请您耐心等待”", "humanity", "violated"),
+    ("说好48小时内回电，一周过去了没有任何消息", "reliability", "violated"),
+    ("工单提交了10天还是“处理中”", "reliability", "violated"),
+])
+def test_explicit_cues_outweigh_aspect_words_and_quoted_scripts(analyze, text, pillar, polarity):
+    got = pillar_set(analyze(text))
+    assert (pillar, polarity) in got, got

@@ -265,12 +265,19 @@ def pillars(work: Work) -> list[Label]:
             polarity = variant
             if negated(work, h.start, spans):
                 polarity = "honoured" if polarity == "violated" else "violated"
-        votes.setdefault(h.cue.label, {"violated": [], "honoured": []})[polarity].append(h)
+        bucket = "aspect_" + polarity if variant == "aspect" else polarity
+        votes.setdefault(h.cue.label, {"violated": [], "honoured": [], "aspect_violated": [],
+                                        "aspect_honoured": []})[bucket].append(h)
     out = []
     for label_id in work.lex.label_ids("pillars"):
         v = votes.get(label_id)
         if not v:
             continue
+        # An aspect word takes its polarity from the clause, which may be about something else
+        # ("staff diagnosed the problem ... really helpful"): it only decides when no explicit
+        # violated/honoured cue of the pillar is present.
+        if not v["violated"] and not v["honoured"]:
+            v["violated"], v["honoured"] = v["aspect_violated"], v["aspect_honoured"]
         # Complaints outweigh praise at equal evidence: a violation is what the CX team must act on.
         polarity = "honoured" if len(v["honoured"]) > len(v["violated"]) else "violated"
         out.append(Label(label_id, _evidence(work, v[polarity]), polarity=polarity))
