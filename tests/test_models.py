@@ -102,6 +102,9 @@ class TestBackendContract:
         b = backends[name]
         assert b.predict(TEXTS) == b.predict(TEXTS)
 
+    def test_empty_text_scores_zero(self, backends, name):
+        assert backends[name].predict(["", "   ", "\n"]) == [0.0, 0.0, 0.0]
+
     def test_mixed_and_odd_text(self, backends, name):
         scores = backends[name].predict(["app很好用but太贵了", "\x00\ufeff", "😀" * 50, "ＡＢＣ全角", "繁體中文很好"])
         assert len(scores) == 5 and all(-1 <= s <= 1 for s in scores)
@@ -128,18 +131,18 @@ def test_shipped_model_is_a_safe_small_file():
 
 
 def test_load_is_fast():
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     LinearSentiment()
-    assert time.perf_counter() - t0 < 1.0
+    assert time.process_time() - t0 < 1.0
 
 
 def test_speed_on_short_texts(linear):
     texts = ["送餐太慢了，等了一个多小时，菜都凉了，客服电话也打不通，差评", "The flight was delayed 3 hours and nobody told us why"] * 1500
     linear.predict(texts[:10])
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: a busy CI machine must not fail a fast model
     linear.predict(texts)
-    rate = len(texts) / (time.perf_counter() - t0)
-    assert rate > 3000, f"{rate:.0f} texts/s"
+    rate = len(texts) / max(1e-9, time.process_time() - t0)
+    assert rate > 3000, f"{rate:.0f} texts per CPU-second"
 
 
 def test_empty_text_is_neutral(linear):

@@ -96,15 +96,18 @@ class TransformersSentiment:
         return {p: by_name[str(v)] for p, v in label_map.items()}
 
     def predict(self, texts: list[str]) -> list[float]:
+        """P(positive) - P(negative) per text, in order; 0.0 for an empty or blank text."""
         torch = self._torch
         neg, pos = self.columns["negative"], self.columns["positive"]
-        out: list[float] = []
+        out = [0.0] * len(texts)
+        todo = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
         with torch.inference_mode():
-            for i in range(0, len(texts), self.batch_size):
-                batch = [t if isinstance(t, str) and t.strip() else " " for t in texts[i:i + self.batch_size]]
-                enc = self.tokenizer(batch, padding=True, truncation=True, max_length=self.max_length,
-                                     return_tensors="pt")
+            for k in range(0, len(todo), self.batch_size):
+                idx = todo[k:k + self.batch_size]
+                enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                                     max_length=self.max_length, return_tensors="pt")
                 probs = torch.softmax(self.model(**enc).logits.float(), dim=-1)
                 scores = (probs[:, pos] - probs[:, neg]).clamp(-1.0, 1.0)
-                out.extend(float(s) for s in scores)
+                for i, s in zip(idx, scores.tolist()):
+                    out[i] = float(s)
         return out
