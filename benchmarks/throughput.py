@@ -43,16 +43,19 @@ def synth(n: int, seed: int = 7) -> list[str]:
     return out
 
 
-def run_child(cmd: list[str]) -> tuple[float, int]:
+def run_child(cmd: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + sys) and peak RSS (KB) of one child process. CPU seconds
+    are what one core spent, whatever else the shared machine was doing at the time."""
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     if shutil.which("taskset"):
         cmd = ["taskset", "-c", "0"] + cmd
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    seconds = time.perf_counter() - t0
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak_kb, before)
+    code = ("import resource,subprocess,sys,time; t=time.perf_counter(); "
+            "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+            "u=resource.getrusage(resource.RUSAGE_CHILDREN); "
+            "print(time.perf_counter()-t, u.ru_utime+u.ru_stime, u.ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, *cmd], check=True, env=env, capture_output=True, text=True)
+    wall, cpu, peak = out.stdout.split()
+    return float(wall), float(cpu), int(peak)
 
 
 def main() -> None:
@@ -70,18 +73,20 @@ def main() -> None:
             for i, t in enumerate(texts):
                 w.writerow([f"r{i}", t, i % 11])
         avg_len = sum(map(len, texts)) / len(texts)
-        startup, _ = run_child([voc, "--version"])
+        _, startup, _ = run_child([voc, "--version"])
         read_code = ("import sys; from voc.io.readers import read_inputs; "
                      "print(sum(1 for _ in read_inputs([sys.argv[1]])))")
-        read_s, _ = run_child([sys.executable, "-c", read_code, str(src)])
+        _, read_cpu, _ = run_child([sys.executable, "-c", read_code, str(src)])
         cmd = [voc, "analyze", str(src), "-o", "/dev/null", "--no-progress"]
         if args.pipeline:
             cmd += ["--pipeline", args.pipeline]
-        total_s, peak_kb = run_child(cmd)
-    print(f"| records | avg chars | voc analyze wall (s) | records/s (1 core) | reader only (s) | process start (s) | peak RSS (MB) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| {args.records:,} | {avg_len:.1f} | {total_s:.1f} | {args.records / total_s:,.0f} | {read_s:.1f} | "
-          f"{startup:.2f} | {peak_kb / 1024:.0f} |")
+        wall, cpu, peak_kb = run_child(cmd)
+    load = os.getloadavg()[0]
+    print(f"load average during the run: {load:.1f} on {os.cpu_count()} CPUs (wall time includes waiting for a CPU)")
+    print("| records | avg chars | wall (s) | CPU (s) | records per CPU-second (1 core) | records/s wall | reader CPU (s) | start-up CPU (s) | peak RSS (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| {args.records:,} | {avg_len:.1f} | {wall:.1f} | {cpu:.1f} | {args.records / cpu:,.0f} | {args.records / wall:,.0f} | "
+          f"{read_cpu:.1f} | {startup:.2f} | {peak_kb / 1024:.0f} |")
 
 
 if __name__ == "__main__":
