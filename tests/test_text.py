@@ -22,6 +22,10 @@ from voc.text import Segmenter, clean, detect_lang, fold, split_clauses
     ("배송이 너무 늦어요", "other"),
     ("Le service client est vraiment nul et lent", "other"),
     ("ok", "en"),
+    ("Pretty good overall, though shipping took longer than expected.", "en"),
+    ("Café was fine", "en"),
+    ("El servicio es muy malo y lento", "other"),
+    ("Der Service ist sehr schlecht und die Lieferung dauert", "other"),
 ])
 def test_detect_lang(text, lang):
     assert detect_lang(text) == lang

@@ -84,12 +84,25 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _OTHER_SCRIPT = re.compile(r"[\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u0900-\u097f]")
 _LATIN_WORD = re.compile(r"[a-zA-Z][a-zA-Z']+")
-# Function words: a Latin-script text without any of them is unlikely to be English.
+# Latin-script text is English unless it shows another language: its function words outnumber
+# English ones, or letters with diacritics are common (French, Spanish, German, Vietnamese...).
 _EN_COMMON = frozenset(
     "the a an and or but is are was were be been to of in on at for with my me i you your it this "
     "that not no so very too have has had do does did can can't cannot will would could should "
-    "they we our us he she his her them what when why how just get got still after again".split()
+    "they we our us he she his her them what when why how just get got still after again though "
+    "than then there their from by as if about all any some more most much out up down over only "
+    "also even ever never always because while which who whom whose where here now one two took "
+    "make made take want need like love hate good bad great poor".split()
 )
+_OTHER_COMMON = frozenset(
+    "le la les des du un une et est sont pas tres très avec pour dans sur mais que qui ne "
+    "el los las del y es muy pero con por para una uno lo su al "
+    "der die das und ist nicht sehr mit ein eine auf zu den dem ich "
+    "il di che non per sono con una della "
+    "não nao muito com uma os as é "
+    "dan yang tidak ini itu saya dengan untuk".split()
+)
+_DIACRITIC = re.compile(r"[à-öø-ÿĀ-ž]")
 
 
 def detect_lang(text: str) -> str:
@@ -110,8 +123,14 @@ def detect_lang(text: str) -> str:
         return "zh"
     if not words:
         return "other"
-    if len(words) >= 4 and not any(w.lower() in _EN_COMMON for w in words):
+    lowered = [w.lower() for w in words]
+    en = sum(w in _EN_COMMON for w in lowered)
+    foreign = sum(w in _OTHER_COMMON for w in lowered)
+    if foreign >= 2 and foreign > en:
         return "other"  # e.g. French or Spanish
+    marks = len(_DIACRITIC.findall(text))
+    if marks >= 2 and marks * 20 > sum(map(len, words)):
+        return "other"
     return "en"
 
 
