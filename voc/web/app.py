@@ -10,6 +10,7 @@ explain; guarded by a lock), jobs, uploads, board (alerts), sessions. OpenAPI is
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import threading
 from contextlib import asynccontextmanager
@@ -63,6 +64,8 @@ def create_app(cfg: WebConfig, analyzer=None) -> FastAPI:
         yield
         app.state.jobs.shutdown()
         db.close()
+        if cfg.upload_dir is None:  # our own temporary folder: uploads hold unmasked personal data
+            shutil.rmtree(upload_root, ignore_errors=True)
 
     app = FastAPI(title="voc", version=__version__, description=DESCRIPTION, openapi_tags=TAGS,
                   docs_url=None, redoc_url=None, lifespan=lifespan)

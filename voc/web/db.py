@@ -92,8 +92,12 @@ class Database:
 
     # ------------------------------------------------------------------ cache
     def cache_get(self, key: str) -> dict | None:
+        text = self.cache_get_text(key)
+        return json.loads(text) if text is not None else None
+
+    def cache_get_text(self, key: str) -> str | None:
         row = self.cursor().execute("SELECT body FROM web_cache WHERE key = ?", [key]).fetchone()
-        return json.loads(row[0]) if row else None
+        return row[0] if row else None
 
     def cache_put(self, key: str, body: dict) -> None:
         self.cursor().execute("INSERT OR REPLACE INTO web_cache (key, body) VALUES (?, ?)",

@@ -132,6 +132,7 @@ class _ThreadConn:
 
     def __init__(self):
         self.q: queue.Queue = queue.Queue(maxsize=8)
+        self.cancelled = threading.Event()
 
     def send(self, msg) -> None:
         self.q.put(msg)
@@ -171,6 +172,9 @@ def run_ingest(job: Job, db, upload: dict, spec: dict, mode: str, analyzer=None,
         def receive():
             while True:
                 if job.cancel_event.is_set():
+                    conn.cancelled.set()
+                    while not conn.q.empty():  # unblock the worker so it can see the flag
+                        conn.q.get_nowait()
                     raise Cancelled()
                 try:
                     return conn.q.get(timeout=0.2)

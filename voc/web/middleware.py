@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from starlette.exceptions import HTTPException
 
@@ -73,7 +74,9 @@ class BodyLimit:
 
 class SecurityHeaders:
     """CSP (scripts only from this server: no inline script, no CDN), no sniffing, no referrer; and
-    in open mode, requests must name a loopback host (a DNS-rebinding page cannot reach the API)."""
+    in open mode, requests must name a loopback host (a DNS-rebinding page cannot reach the API).
+    Also `Server-Timing: app;dur=<wall ms>, cpu;dur=<process CPU ms>` up to the response head, so a
+    client can tell server work from waiting for a busy machine."""
 
     def __init__(self, app, open_mode: bool, host: str):
         self.app = app
@@ -89,9 +92,13 @@ class SecurityHeaders:
             if name not in self.allowed:
                 return await _send_json(send, 421, {"detail": f"host {host!r} not served in open mode"})
 
+        t0, c0 = time.perf_counter(), time.process_time()
+
         async def with_headers(msg):
             if msg["type"] == "http.response.start":
                 hs = list(msg.get("headers") or [])
+                timing = f"app;dur={1000 * (time.perf_counter() - t0):.1f}, cpu;dur={1000 * (time.process_time() - c0):.1f}"
+                hs.append((b"server-timing", timing.encode()))
                 names = {k.lower() for k, _ in hs}
                 for k, v in ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
                              (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"SAMEORIGIN"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import zipfile
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from voc.io import columns
 from voc.io.readers import detect_encoding, sniff_format
 from voc.io.turns import looks_like_turn
 from voc.records import Feedback
+from voc.web import xlsx_peek
 
 PREVIEW_ROWS = 5
 SCORE_KINDS = tuple(columns.SCORE_NAMES)
@@ -91,15 +91,35 @@ def _count_lines(path: Path) -> int:
 
 
 def _xlsx(path: Path, name: str, sheet: str | None):
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n, _ in xlsx_peek.sheets(zf)]
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise InputError(f"{name}: cannot open as XLSX: {exc}") from None
+    if sheet is not None and sheet not in names:
+        raise InputError(f"{name}: no sheet {sheet!r}; sheets are: {', '.join(names)}")
+    try:
+        names, values, total = xlsx_peek.first_rows(path, sheet, PREVIEW_ROWS)
+    except Exception:  # an unusual workbook: openpyxl reads anything the readers can
+        return _xlsx_openpyxl(path, name, sheet)
+    first = values[0] if values else []
+    header = [str(h).strip() if h is not None else f"column_{i + 1}" for i, h in enumerate(first)]
+    rows = [{h: _plain(v) for h, v in zip(header, r)} for r in values[1:PREVIEW_ROWS + 1]]
+    return header, rows, max(0, total - 1), names
+
+
+def _plain(v):
+    return v.isoformat() if hasattr(v, "isoformat") else v
+
+
+def _xlsx_openpyxl(path: Path, name: str, sheet: str | None):
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, Exception) as exc:
+    except Exception as exc:
         raise InputError(f"{name}: cannot open as XLSX: {exc}") from None
     try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise InputError(f"{name}: no sheet {sheet!r}; sheets are: {', '.join(wb.sheetnames)}")
         ws = wb[sheet or wb.sheetnames[0]]
         it = ws.iter_rows(values_only=True)
         first = next(it, None) or ()
@@ -109,36 +129,10 @@ def _xlsx(path: Path, name: str, sheet: str | None):
             if len(rows) >= PREVIEW_ROWS:
                 break
             if row and any(c is not None and str(c).strip() for c in row):
-                rows.append(dict(zip(header, row)))
-        index = wb.sheetnames.index(ws.title)
-        return header, rows, max(0, _xlsx_row_count(path, index) - 1), list(wb.sheetnames)
+                rows.append({h: _plain(v) for h, v in zip(header, row)})
+        return header, rows, max(0, (ws.max_row or 1) - 1), list(wb.sheetnames)
     finally:
         wb.close()
-
-
-def _xlsx_row_count(path: Path, index: int) -> int:
-    """Rows of the index-th sheet, counted in its XML as it streams out of the zip (writers often
-    omit the <dimension> that openpyxl's max_row relies on; iterating rows would take far longer)."""
-    with zipfile.ZipFile(path) as zf:
-        wb_xml = zf.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-        rids = re.findall(r'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"', wb_xml)
-        if index >= len(rids):
-            return 0
-        m = re.search(r'<Relationship\b[^>]*\bId="%s"[^>]*\bTarget="([^"]+)"' % re.escape(rids[index]), rels) or \
-            re.search(r'<Relationship\b[^>]*\bTarget="([^"]+)"[^>]*\bId="%s"' % re.escape(rids[index]), rels)
-        if m is None:
-            return 0
-        target = m.group(1).lstrip("/")
-        target = target if target.startswith("xl/") else "xl/" + target
-        n, tail = 0, b""
-        with zf.open(target) as fh:
-            while chunk := fh.read(1 << 20):
-                buf = tail + chunk
-                n += len(re.findall(rb"<(?:\w+:)?row[ >]", buf))
-                tail = buf[-8:]
-                n -= len(re.findall(rb"<(?:\w+:)?row[ >]", tail))  # counted again with the next chunk
-        return n + len(re.findall(rb"<(?:\w+:)?row[ >]", tail))
 
 
 def _json(path: Path, name: str):

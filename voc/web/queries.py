@@ -8,107 +8,17 @@ both give the same table on the sample data.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from datetime import date
 
 from voc.reports import stats
 from voc.reports.sections import excerpt
-from voc.web.index import SEP
+from voc.web.filters import Filters, cube_source, record_where
+from voc.web.index_sql import SEP
 
-NEG = "least(greatest(-score, 0), 1)"
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a report view is restricted to. Dates are inclusive UTC days; no filter = everything."""
-
-    date_from: date | None = None
-    date_to: date | None = None
-    langs: tuple[str, ...] = ()
-    segments: tuple[tuple[str, tuple[str, ...]], ...] = field(default_factory=tuple)
-
-    @classmethod
-    def parse(cls, date_from: str | None = None, date_to: str | None = None, lang: list[str] | None = None,
-              seg: list[str] | None = None) -> "Filters":
-        """From query parameters: from=2026-10-01, to=2026-10-31, lang=zh (repeatable), seg=channel:app
-        (repeatable; values of one key are OR-ed, keys are AND-ed)."""
-        by_key: dict[str, set[str]] = {}
-        for s in seg or []:
-            if ":" not in s:
-                raise ValueError(f"seg {s!r}: use KEY:VALUE, e.g. channel:app")
-            k, v = s.split(":", 1)
-            by_key.setdefault(k, set()).add(v)
-        return cls(_day(date_from, "from"), _day(date_to, "to"),
-                   tuple(sorted({x for x in lang or [] if x})),
-                   tuple((k, tuple(sorted(v))) for k, v in sorted(by_key.items())))
-
-    def sql(self, segments: bool = True) -> tuple[str, list]:
-        """WHERE over web_rec / web_cell (or, without the segments, over the cubes)."""
-        parts, params = ["TRUE"], []
-        if self.date_from:
-            parts.append("day >= ?")
-            params.append(self.date_from)
-        if self.date_to:
-            parts.append("day <= ?")
-            params.append(self.date_to)
-        if self.langs:
-            parts.append("lang IN (SELECT unnest(?))")
-            params.append(list(self.langs))
-        for key, values in self.segments if segments else ():
-            # one list_contains per value: much faster in DuckDB than list_has_any with a parameter
-            parts.append("(" + " OR ".join(["list_contains(segs, ?)"] * len(values)) + ")")
-            params.extend(f"{key}{SEP}{v}" for v in values)
-        return " AND ".join(parts), params
-
-    def key(self) -> str:
-        return repr((self.date_from, self.date_to, self.langs, self.segments))
-
-    def to_dict(self) -> dict:
-        return {"from": self.date_from and self.date_from.isoformat(), "to": self.date_to and self.date_to.isoformat(),
-                "lang": list(self.langs), "seg": [f"{k}:{v}" for k, vs in self.segments for v in vs]}
-
-
-def _day(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        raise ValueError(f"{name} {value!r}: use a date like 2026-10-01") from None
-
-
-# ---------------------------------------------------------------------- sources
-def _cube_where(f: Filters) -> tuple[str, list] | None:
-    """WHERE over the cubes, or None when the filter names two or more segment keys (the cubes hold
-    one segment value per row; such views are answered from the per-record tables)."""
-    if len(f.segments) > 1:
-        return None
-    parts, params = [], []
-    if f.segments:
-        key, values = f.segments[0]
-        parts.append("seg IN (SELECT unnest(?))")
-        params.append([f"{key}{SEP}{v}" for v in values])
-    else:
-        parts.append("seg = ''")
-    where, p = f.sql(segments=False)
-    return " AND ".join(parts + [where]), params + p
-
-
+__all__ = ["Filters", "facets", "view_stats", "summary", "pain_points", "cell_detail", "cell_record_ids",
+           "record_item", "filtered_ids_sql"]
 _REC_SUMS = ("sum(n), sum(live), sum(template), sum(negative), sum(frus), sum(nps_n), sum(nps_p), sum(nps_d), "
              "sum(csat_n), sum(csat_k), sum(ces_n), sum(ces_s), sum(ces_ss), sum(stars_n), sum(stars_s), sum(stars_ss)")
-_REC_RAW = ("count(*), count(*) FILTER (live), count(*) FILTER (template), count(*) FILTER (live AND label = 'negative'), "
-            "coalesce(sum(frustration) FILTER (live), 0), count(nps) FILTER (live), count(*) FILTER (live AND nps >= 9), "
-            "count(*) FILTER (live AND nps <= 6), count(csat) FILTER (live), count(*) FILTER (live AND csat >= 4), "
-            "count(ces) FILTER (live), sum(ces) FILTER (live), sum(ces * ces) FILTER (live), "
-            "count(stars) FILTER (live), sum(stars) FILTER (live), sum(stars * stars) FILTER (live)")
-
-
-def _rec_query(f: Filters, select_cube: str, select_raw: str, tail: str = "") -> tuple[str, list]:
-    cw = _cube_where(f)
-    if cw is not None:
-        return f"SELECT {select_cube} FROM web_cube_rec WHERE {cw[0]} {tail}", cw[1]
-    where, params = f.sql()
-    return f"SELECT {select_raw} FROM web_rec WHERE {where} {tail}", params
+TOP_CUES = 8
 
 
 # ---------------------------------------------------------------------- facets
@@ -132,7 +42,8 @@ def facets(cur, max_values: int = 50) -> dict:
 def view_stats(cur, f: Filters) -> list[tuple]:
     """One query for a view's record-level numbers, by (week, lang): what the summary and the
     pain-point trend need (summing them in Python is cheaper than more round trips)."""
-    sql, params = _rec_query(f, "week, lang, " + _REC_SUMS, "week, lang, " + _REC_RAW, "GROUP BY week, lang")
+    _, rec_cube, where, params = cube_source(cur, f)
+    sql = f"SELECT week, lang, {_REC_SUMS} FROM {rec_cube} WHERE {where} GROUP BY week, lang"
     return [tuple(x or 0 if i > 1 else x for i, x in enumerate(row)) for row in cur.execute(sql, params).fetchall()]
 
 
@@ -183,14 +94,10 @@ def pain_points(cur, f: Filters, top: int | None = None, rows: list[tuple] | Non
     weeks = {w: n for w, n in weeks_all.items() if w is not None and n}
     order = sorted(weeks)
     recent = order[len(order) // 2:]
-    cw = _cube_where(f)
-    if cw is not None:
-        table, (where, params), count, neg, frus = "web_cube", cw, "sum(n)", "sum(neg)", "sum(frus)"
-    else:
-        table, (where, params), count, neg, frus = "web_cell", f.sql(), "count(*)", f"sum({NEG})", "sum(frustration)"
+    table, _, where, params = cube_source(cur, f)
     in_recent = "week IN (SELECT unnest(?))"
-    rows_sql = (f"SELECT tp, pillar, {count}, {neg}, {frus}, "
-                f"coalesce({count} FILTER ({in_recent}), 0), coalesce({count} FILTER (week IS NOT NULL AND NOT {in_recent}), 0) "
+    rows_sql = (f"SELECT tp, pillar, sum(n), sum(neg), sum(frus), coalesce(sum(n) FILTER ({in_recent}), 0), "
+                f"coalesce(sum(n) FILTER (week IS NOT NULL AND NOT {in_recent}), 0) "
                 f"FROM {table} WHERE {where} GROUP BY tp, pillar")
     rows = []
     base_n = sum(n for w, n in weeks.items() if w not in set(recent))
@@ -222,27 +129,37 @@ def _trend(n_weeks: int, base_n: int, rec_n: int, base_k: int, rec_k: int) -> fl
 
 # ---------------------------------------------------------------------- drill-down
 def cell_detail(cur, f: Filters, tp: str, pillar: str) -> dict:
-    """Volume, costs and the most frequent evidence cues of one pain cell (one round trip)."""
-    where, params = f.sql()
-    rows = cur.execute(f"""
-        WITH c AS MATERIALIZED (SELECT costs, cues FROM web_cell WHERE {where} AND tp = ? AND pillar = ?)
-        SELECT 'n', NULL, count(*) FROM c
-        UNION ALL SELECT 'cost', x, count(*) FROM (SELECT unnest(costs) AS x FROM c) GROUP BY x
-        UNION ALL (SELECT 'cue', x, count(*) AS k FROM (SELECT unnest(cues) AS x FROM c) GROUP BY x ORDER BY k DESC, x LIMIT 8)
-        """, params + [tp, pillar]).fetchall()
-    n = next(k for kind, _, k in rows if kind == "n")
-    costs = sorted(((x, k) for kind, x, k in rows if kind == "cost"), key=lambda t: (-t[1], t[0]))
-    cues = sorted(((x, k) for kind, x, k in rows if kind == "cue"), key=lambda t: (-t[1], t[0]))
+    """Volume, costs and the most frequent evidence cues of one pain cell, in one round trip: from
+    the cubes and the per-cell cue table when the view has no dates or languages, else from the
+    cell's rows."""
+    cube, _, where, params = cube_source(cur, f)
+    head = f"SELECT 'n', NULL, sum(n) FROM {cube} WHERE {where} AND tp = ? AND pillar = ?"
+    args = params + [tp, pillar]
+    if f.only_segments and len(f.segments) <= 1:
+        segs = [f"{k}{SEP}{v}" for k, vs in f.segments for v in vs] or [""]
+        sql = (f"{head} UNION ALL SELECT kind, value, sum(n) FROM web_cues WHERE seg IN (SELECT unnest(?)) "
+               "AND tp = ? AND pillar = ? GROUP BY kind, value")
+        args += [segs, tp, pillar]
+    else:
+        rw, rp = record_where(cur, f)
+        sql = f"""WITH c AS MATERIALIZED (SELECT costs, cues FROM web_cell WHERE {rw} AND tp = ? AND pillar = ?)
+            {head} UNION ALL SELECT 'cost', x, count(*) FROM (SELECT unnest(costs) AS x FROM c) GROUP BY x
+            UNION ALL SELECT 'cue', x, count(*) FROM (SELECT unnest(cues) AS x FROM c) GROUP BY x"""
+        args = rp + [tp, pillar] + args
+    rows = cur.execute(sql, args).fetchall()
+    n = int(next((k for kind, _, k in rows if kind == "n"), 0) or 0)
+    costs = sorted(((x, int(k)) for kind, x, k in rows if kind == "cost"), key=lambda t: (-t[1], t[0]))
+    cues = sorted(((x, int(k)) for kind, x, k in rows if kind == "cue"), key=lambda t: (-t[1], t[0]))[:TOP_CUES]
     return {"touchpoint": tp, "pillar": pillar, "volume": n, "costs": dict(costs),
             "top_cues": [{"cue": c, "count": k} for c, k in cues]}
 
 
-def cell_record_ids(cur, f: Filters, tp: str, pillar: str, offset: int = 0, limit: int = 50) -> list[str]:
+def cell_record_ids(cur, f: Filters, tp: str, pillar: str, offset: int = 0, limit: int | None = 50) -> list[str]:
     """The cell's record ids, most telling first (the report's quote order: frustrated and negative
     first, long texts last)."""
-    where, params = f.sql()
-    sql = f"SELECT id FROM web_cell WHERE {where} AND tp = ? AND pillar = ? ORDER BY qrank DESC, id"
-    args = params + [tp, pillar]
+    where, params = record_where(cur, f)
+    sql = f"SELECT id FROM web_cell WHERE tp = ? AND pillar = ? AND {where} ORDER BY qrank DESC, id"
+    args = [tp, pillar] + params
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         args += [limit, offset]
@@ -270,9 +187,9 @@ def record_item(rec: dict, tp: str | None = None, pillar: str | None = None, wid
             "meta": {k: v for k, v in (rec.get("meta") or {}).items() if not str(k).startswith("_")}}
 
 
-def filtered_ids_sql(f: Filters) -> tuple[str, list]:
+def filtered_ids_sql(cur, f: Filters) -> tuple[str, list]:
     """SQL selecting the ids of all filtered records (for rebuilding a full report on them)."""
-    where, params = f.sql()
+    where, params = record_where(cur, f)
     return f"SELECT id FROM web_rec WHERE {where}", params
 
 

@@ -13,7 +13,8 @@ import json
 from datetime import date, timedelta
 
 from voc.errors import InputError
-from voc.web.queries import Filters, filtered_ids_sql
+from voc.web.filters import Filters, record_where
+from voc.web.queries import filtered_ids_sql
 
 FULL_REPORT_MAX = 300_000
 
@@ -40,7 +41,7 @@ def _records(cur, where_ids: str, params: list, job=None) -> list[dict]:
 def build_full(cur, f: Filters, lexicons, provenance: dict, lang: str | None, settings: str | None, job=None) -> dict:
     from voc.reports.build import build_report
 
-    where_ids, params = filtered_ids_sql(f)
+    where_ids, params = filtered_ids_sql(cur, f)
     records = _records(cur, where_ids, params, job)
     if job is not None:
         job.progress(len(records), len(records), f"computing the report on {len(records):,} records")
@@ -60,7 +61,7 @@ def build_weekly_view(cur, week: str, f: Filters, lexicons, segmenter, lang: str
     from voc.reports.weekly import BASELINE_WEEKS, build_weekly, week_range
 
     wanted = [week] + week_range(week, BASELINE_WEEKS)
-    where, params = f.sql()
+    where, params = record_where(cur, f)
     sub = f"SELECT id FROM web_rec WHERE week IN (SELECT unnest(?)) AND {where}"
     by_week: dict[str, list[dict]] = {}
     result = cur.execute(f"SELECT week, record FROM records WHERE id IN ({sub}) ORDER BY ts, id", [wanted] + params)

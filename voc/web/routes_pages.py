@@ -1,11 +1,13 @@
 """HTML pages, log in / log out, the app's own static files, and the full report rendered as HTML."""
 from __future__ import annotations
 
+import json
+from html import escape
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from voc.web import pages
 from voc.web.auth import COOKIE, page_user, principal_for_token
@@ -84,13 +86,11 @@ def full_report_page(request: Request, f=Depends(view_filters), report_lang: str
         return _page(request, "analyst", "full report", "", "reports")
     key, build, title = full_spec(request.app.state, f, report_lang)
     result = cached_or_job(request, who, key, build, title)
-    if isinstance(result, JSONResponse):  # 202: being built
-        import json
-
+    if result.status_code == 202:  # being built
         job = json.loads(result.body)["job"]
         return _page(request, "analyst", "building", pages.building_page(job), "reports", ("building.js",))
-    back = f'<p class="noprint"><a href="/reports?{request.url.query}">← back to the interactive view</a></p>'
-    html = render(result).replace("<body>", "<body>" + back, 1)
+    back = f'<p class="noprint"><a href="/reports?{escape(request.url.query)}">← back to the interactive view</a></p>'
+    html = render(json.loads(result.body)).replace("<body>", "<body>" + back, 1)
     return HTMLResponse(html)
 
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
 from voc.errors import InputError
@@ -40,16 +40,19 @@ def names_for(request: Request, lang: str | None) -> tuple[str, dict]:
     return lang, label_names(st.analyzer.lexicons, lang)
 
 
-@router.get("/api/facets", summary="What views exist: date range, languages, weeks, segment keys and values")
-def get_facets(request: Request, who: Principal = Depends(require("analyst"))):
-    st = request.app.state
+def cached_facets(st) -> dict:
     version = st.db.version()
     cached = st.facets_cache.get(version)
     if cached is None:
-        cached = queries.facets(st.db.cursor())
+        cached = {**queries.facets(st.db.cursor()), "version": version}
         st.facets_cache.clear()
         st.facets_cache[version] = cached
-    return {**cached, "version": version}
+    return cached
+
+
+@router.get("/api/facets", summary="What views exist: date range, languages, weeks, segment keys and values")
+def get_facets(request: Request, who: Principal = Depends(require("analyst"))):
+    return JSONResponse(cached_facets(request.app.state))
 
 
 @router.get("/api/reports/pain-points", summary="Ranked pain points (touchpoint x pillar) and KPIs of a view")
@@ -62,9 +65,9 @@ def pain_points(request: Request, f: Filters = Depends(view_filters), top: int =
     pains = queries.pain_points(cur, f, top, stats)
     summ = queries.summary(cur, f, stats)
     lang, names = names_for(request, labels)
-    return {"filters": f.to_dict(), "summary": summ, "pain_points": pains, "names": names, "language": lang,
-            "priority_formula": "100 * share * (0.5 + negativity) * (1 + frustration) * (1 + 0.5 * max(0, trend))",
-            "query_ms": round(1000 * (time.perf_counter() - t0), 1)}
+    return JSONResponse({"filters": f.to_dict(), "summary": summ, "pain_points": pains, "names": names,
+                         "language": lang, "query_ms": round(1000 * (time.perf_counter() - t0), 1),
+                         "priority_formula": "100 * share * (0.5 + negativity) * (1 + frustration) * (1 + 0.5 * max(0, trend))"})
 
 
 @router.get("/api/reports/pain-points/{touchpoint}/{pillar}",
@@ -83,7 +86,7 @@ def pain_point_records(touchpoint: str, pillar: str, request: Request, f: Filter
         for it in items:
             if it["id"] in originals:
                 it["unmasked_text"] = originals[it["id"]]
-    return {**detail, "filters": f.to_dict(), "offset": offset, "limit": limit, "records": items}
+    return JSONResponse({**detail, "filters": f.to_dict(), "offset": offset, "limit": limit, "records": items})
 
 
 @router.get("/api/reports/export", summary="Export the current view as CSV or XLSX (formula cells neutralised)",
@@ -129,11 +132,12 @@ def _slug(s: str) -> str:
     return re.sub(r"[^\w\-]+", "_", s)[:40]
 
 
-def cached_or_job(request: Request, who: Principal, key: str, build, title: str):
+def cached_or_job(request: Request, who: Principal, key: str, build, title: str) -> Response:
+    """200 with the cached JSON as stored (no re-encoding), or 202 with the job building it."""
     st = request.app.state
-    body = st.db.cache_get(key)
-    if body is not None:
-        return body
+    text = st.db.cache_get_text(key)
+    if text is not None:
+        return Response(text, media_type="application/json")
     job = st.jobs.submit("report", who.name, lambda job: _build_and_cache(st, key, build, job), title=title, key=key)
     return JSONResponse({"status": "building", "job_id": job.id, "job": job.to_dict()}, status_code=202)
 
@@ -177,7 +181,7 @@ def weekly_report(request: Request, f: Filters = Depends(view_filters),
     if week is not None and not re.fullmatch(r"\d{4}-W\d{2}", week):
         raise HTTPException(400, "week: use the ISO form 2026-W47")
     if week is None:
-        weeks = queries.facets(st.db.cursor())["weeks"]
+        weeks = cached_facets(st)["weeks"]
         if not weeks:
             raise HTTPException(404, "no dated records in the store: weekly reports need a time column")
         week = weeks[-1]

@@ -40,6 +40,8 @@ def run(conn, spec: dict, analyzer=None) -> None:
                 raw = fb.raw_text
             batch.append((json.dumps(fb.to_contract(), ensure_ascii=False, default=str), raw))
             if len(batch) >= BATCH:
+                if getattr(conn, "cancelled", None) is not None and conn.cancelled.is_set():
+                    return  # thread mode: the job was cancelled (a child process is simply terminated)
                 conn.send(("batch", batch))
                 batch = []
         if batch:
