@@ -122,6 +122,12 @@ def test_praise_with_exclamations_is_not_anger(run):
     assert run("AMAZING service, thank you so much!!!").frustration < 0.3
 
 
+def test_pii_placeholders_are_not_shouting(run):
+    fb = run("my phone 13812345678, email a.b@x.com")
+    assert "[PHONE]" in fb.text or "[EMAIL]" in fb.text
+    assert fb.frustration < 0.2 and not any(c["cue"] == "caps" for c in fb.cues)
+
+
 def test_negated_frustration_cue_does_not_count(run):
     assert run("没有生气，只是问问").frustration < run("很生气").frustration
 

@@ -10,7 +10,7 @@ import re
 
 from voc.stages.context import Work
 
-_CAPS_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{3,}(?![A-Za-z])")
+_CAPS_WORD = re.compile(r"(?<![A-Za-z\[])[A-Z]{3,}(?![A-Za-z\]])")  # not PII placeholders like [PHONE]
 _ACRONYMS = frozenset("APP NPS CSAT VIP USB GPS ATM PIN OTP SMS FAQ CEO API URL PDF BBB FTC FCC USA UPS DHL EMS SF IOS".split())
 _BURST = re.compile(r"[!！]{2,}|[?？]{2,}|[!！][?？]|[?？][!！]")
 _PER_LABEL_CAP = 3  # the 5th "again" says little more than the 2nd
