@@ -68,24 +68,37 @@ class Store:
         def flush():
             if not batch:
                 return
-            ids = [b[0] for b in batch]
-            known = dict(self.con.execute(
-                "SELECT id, content_hash FROM records WHERE id IN (SELECT unnest(?))", [ids]).fetchall())
+            import pyarrow as pa
+
             last: dict[str, tuple] = {}
             for row in batch:  # within one batch the last version of an id wins
                 last[row[0]] = row
-            fresh = [r for r in last.values() if known.get(r[0]) != r[1]]
-            counts["unchanged"] += len(batch) - len(fresh)
-            counts["updated"] += sum(1 for r in fresh if r[0] in known)
-            counts["inserted"] += sum(1 for r in fresh if r[0] not in known)
-            if fresh:
-                try:
-                    self.con.execute("BEGIN TRANSACTION")
-                    self.con.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", fresh)
-                    self.con.execute("COMMIT")
-                except duckdb.Error as exc:
-                    self.con.execute("ROLLBACK")
-                    raise InputError(f"cannot write store {self.path}: {_reason(exc)}") from None
+            rows = list(last.values())
+            table = pa.table({"id": [r[0] for r in rows], "content_hash": [r[1] for r in rows],
+                              "ts": pa.array([r[2] for r in rows], type=pa.timestamp("us")),
+                              "week": [r[3] for r in rows], "record": [r[4] for r in rows]})
+            # One bulk statement per batch (row-by-row executemany was ~3 ms a row).
+            self.con.register("incoming", table)
+            try:
+                known = dict(self.con.execute(
+                    "SELECT r.id, r.content_hash FROM records r JOIN incoming i ON r.id = i.id").fetchall())
+                fresh = [r for r in rows if known.get(r[0]) != r[1]]
+                counts["unchanged"] += len(batch) - len(fresh)
+                counts["updated"] += sum(1 for r in fresh if r[0] in known)
+                counts["inserted"] += sum(1 for r in fresh if r[0] not in known)
+                if fresh:
+                    try:
+                        self.con.execute("BEGIN TRANSACTION")
+                        self.con.execute(
+                            "INSERT OR REPLACE INTO records SELECT i.id, i.content_hash, i.ts, i.week, i.record "
+                            "FROM incoming i LEFT JOIN records r ON r.id = i.id "
+                            "WHERE r.id IS NULL OR r.content_hash <> i.content_hash")
+                        self.con.execute("COMMIT")
+                    except duckdb.Error as exc:
+                        self.con.execute("ROLLBACK")
+                        raise InputError(f"cannot write store {self.path}: {_reason(exc)}") from None
+            finally:
+                self.con.unregister("incoming")
             batch.clear()
 
         for rec in records:
