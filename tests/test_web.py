@@ -178,6 +178,13 @@ def test_full_and_weekly_reports_are_built_in_a_job_and_cached(client, survey):
     assert weekly["header"]["week"] == "2026-W47" and weekly["header"]["days"] == {"from": "2026-11-16", "to": "2026-11-22"}
     assert "movers" in weekly and weekly["header"]["records"]["this_week"] > 0
     assert client.get("/api/reports/weekly?week=47", headers=N).status_code == 400
+    import openpyxl
+
+    xlsx = client.get("/api/reports/weekly/export?week=2026-W47&format=xlsx", headers=N)
+    assert xlsx.status_code == 200 and {"movers", "pain_points"} <= set(openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames)
+    movers = client.get("/api/reports/weekly/export?week=2026-W47&format=csv&table=movers", headers=N)
+    assert movers.content.decode("utf-8-sig").splitlines()[1].startswith("theme,this_week")
+    assert client.get("/api/reports/weekly/export?week=2026-W40", headers=N).status_code == 409  # not built yet
 
 
 def test_mapping_can_be_corrected_in_the_browser(client):

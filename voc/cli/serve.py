@@ -14,7 +14,7 @@ from voc.cli.common import lexicons_option, pipeline_option
 @click.option("--tokens", "tokens_file", default=None, type=click.Path(dir_okay=False),
               help="TOML file of access tokens and roles (default: $VOC_WEB_TOKENS_FILE).")
 @click.option("--max-upload-mb", default=None, type=click.FloatRange(0.01, 10240),
-              help="Largest accepted upload in MB (default 200; admins can change it on /settings).")
+              help="Largest accepted upload in MB (default: what an admin saved on /settings, else 200).")
 @click.option("--jobs", "job_mode", type=click.Choice(["process", "thread"]), default="process", show_default=True,
               help="Run upload analysis in a child process (keeps the server responsive) or a thread.")
 @click.option("--report-settings", default=None, type=click.Path(dir_okay=False),
@@ -52,6 +52,8 @@ def serve(store_path, host, port, tokens_file, max_upload_mb, job_mode, report_s
     from voc.web.app import create_app
 
     app = create_app(cfg)
+    if max_upload_mb:  # given on the command line: it wins over a value saved on /settings
+        app.state.settings["max_upload_mb"] = max_upload_mb
     mode = "open mode (no tokens; loopback only)" if cfg.open_mode else f"{len(cfg.tokens)} access tokens"
     click.echo(f"voc: serving {store_path} on http://{host}:{port}/ ({mode}); Ctrl-C stops", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)

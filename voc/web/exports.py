@@ -38,6 +38,23 @@ def write_table(path: Path, fmt: str, columns: list[str], rows: list[dict], shee
     return path
 
 
+def write_sheets(path: Path, tables: dict[str, list[dict]], header_note: str | None = None) -> Path:
+    """Several tables, one XLSX sheet each."""
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    for name, rows in tables.items():
+        ws = wb.create_sheet(name[:31])
+        if header_note:
+            ws.append([neutralise(header_note)])
+        cols = list(rows[0]) if rows else ["(none)"]
+        ws.append(cols)
+        for r in rows:
+            ws.append([_cell(r.get(c)) for c in cols])
+    wb.save(path)
+    return path
+
+
 def _cell(v):
     if isinstance(v, (list, dict)):
         v = json.dumps(v, ensure_ascii=False)

@@ -2,6 +2,7 @@
 reports (built in a job and cached; 202 + job id while they are being built)."""
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 import time
@@ -169,12 +170,8 @@ def full_report(request: Request, f: Filters = Depends(view_filters),
     return cached_or_job(request, who, key, build, title)
 
 
-@router.get("/api/reports/weekly", summary="The weekly report (this week vs last week and the 8-week baseline) "
-            "of a view: 200 when ready, else 202 with the job building it")
-def weekly_report(request: Request, f: Filters = Depends(view_filters),
-                  week: str | None = Query(None, description="ISO week like 2026-W47 (default: the latest)"),
-                  report_lang: str | None = Query(None, description="zh | en (default: settings, else the feedback's)"),
-                  who: Principal = Depends(require("analyst"))):
+def _weekly_spec(request: Request, f: Filters, week: str | None, report_lang: str | None):
+    """(week, cache key, build function, title) of the weekly report of a view."""
     from voc.web.app import segmenter
 
     st = request.app.state
@@ -195,10 +192,45 @@ def weekly_report(request: Request, f: Filters = Depends(view_filters),
         rep["header"]["days"] = {"from": monday.isoformat(), "to": sunday.isoformat()}
         return rep
 
+    return week, key, build, f"weekly report {week}: {reports.describe(f)}"
+
+
+@router.get("/api/reports/weekly", summary="The weekly report (this week vs last week and the 8-week baseline) "
+            "of a view: 200 when ready, else 202 with the job building it")
+def weekly_report(request: Request, f: Filters = Depends(view_filters),
+                  week: str | None = Query(None, description="ISO week like 2026-W47 (default: the latest)"),
+                  report_lang: str | None = Query(None, description="zh | en (default: settings, else the feedback's)"),
+                  who: Principal = Depends(require("analyst"))):
+    _, key, build, title = _weekly_spec(request, f, week, report_lang)
     try:
-        return cached_or_job(request, who, key, build, f"weekly report {week}: {reports.describe(f)}")
+        return cached_or_job(request, who, key, build, title)
     except InputError as exc:
         raise HTTPException(400, str(exc)) from None
+
+
+@router.get("/api/reports/weekly/export", response_class=FileResponse,
+            summary="Export the weekly report of a view (once built): XLSX with one sheet per table, or one "
+                    "table as CSV (formula cells neutralised)")
+def weekly_export(request: Request, f: Filters = Depends(view_filters), week: str | None = None,
+                  report_lang: str | None = None, format: str = Query("xlsx", pattern="^(csv|xlsx)$"),
+                  table: str = Query("movers", pattern="^(movers|emerging_terms|scores|new_cases|pain_points)$"),
+                  who: Principal = Depends(require("analyst"))):
+    from voc.reports.render_weekly import weekly_tables
+
+    week, key, _, _ = _weekly_spec(request, f, week, report_lang)
+    text = request.app.state.db.cache_get_text(key)
+    if text is None:
+        raise HTTPException(409, "this weekly report is not built yet: GET /api/reports/weekly first")
+    tables = weekly_tables(json.loads(text))
+    folder = Path(tempfile.mkdtemp(prefix="voc-export-"))
+    path = folder / f"voc-weekly-{week}{'' if format == 'xlsx' else '-' + table}.{format}"
+    note = f"voc weekly report {week}: {reports.describe(f)}"
+    if format == "xlsx":
+        exports.write_sheets(path, tables, header_note=note)
+    else:
+        rows = tables[table]
+        exports.write_table(path, "csv", list(rows[0]) if rows else ["(none)"], rows, table, header_note=note)
+    return FileResponse(path, media_type=MEDIA[format], filename=path.name, background=BackgroundTask(_cleanup, folder))
 
 
 def _report_lang(st, lang: str | None) -> str | None:

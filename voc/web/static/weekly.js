@@ -19,10 +19,20 @@
     return t;
   }
 
-  function render(rep, params) {
+  function exportLinks(q) {
+    const link = (format, table, label) => {
+      const p = new URLSearchParams(q); p.set("format", format); if (table) p.set("table", table);
+      return el("a", {href: "/api/reports/weekly/export?" + p, text: label});
+    };
+    return el("div", {class: "actions"}, "export: ", link("xlsx", null, "XLSX (all tables)"),
+      link("csv", "movers", "CSV movers"), link("csv", "pain_points", "CSV pain points"), link("csv", "new_cases", "CSV new cases"));
+  }
+
+  function render(rep, params, q) {
     const out = document.getElementById("weekly");
     const hd = rep.header, names = rep.names;
-    out.replaceChildren(el("h2", {text: hd.title}),
+    const eq = new URLSearchParams(q); eq.set("week", hd.week);
+    out.replaceChildren(el("h2", {text: hd.title}), exportLinks(eq),
       el("p", {class: "muted", text: `${hd.records.this_week} records this week · ${hd.records.prev_week} the week before · ` +
         `${hd.records.baseline} in the ${hd.baseline_weeks.length}-week baseline · ${hd.method}`}));
     const scores = Object.entries(rep.scores || {});
@@ -71,7 +81,7 @@
     for (let attempt = 0; attempt < 3; attempt++) {
       status.textContent = "loading…";
       const r = await api("/api/reports/weekly?" + q);
-      if (r.status === 200) { bar.hidden = true; status.textContent = ""; render(r.body, params); return; }
+      if (r.status === 200) { bar.hidden = true; status.textContent = ""; render(r.body, params, q); return; }
       const job = await pollJob(r.body.job_id, j => { setProgress(bar, j.fraction || 0.05); status.textContent = j.message || "building the weekly report…"; });
       if (job.state !== "done") throw new Error(job.error || "the weekly report job " + job.state);
     }
