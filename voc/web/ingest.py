@@ -1,11 +1,8 @@
 """Uploads: keep the file briefly, analyse it in a background job, write the records to the store.
 
-`bulk_upsert` has the semantics of `Store.upsert` (identity = record id, change = content hash from
-`voc.io.store.content_hash`, ts/week derived by the same functions, one transaction per batch, the
-same inserted/updated/unchanged counts) but sends each batch as one Arrow table instead of
-`executemany`, which DuckDB runs row by row: measured here, Store.upsert took 148 s for 10,000
-records and this takes about 1 s. tests/test_web.py checks that both leave identical tables. If the
-Store adopts the Arrow path, this function can become a call to Store.upsert.
+The job's analysis runs in a child process (voc/web/worker.py); this side writes each batch of
+contract records with `Store.upsert` on its own connection, logs the ingest like `voc ingest`, and
+brings the report index up to date (voc/web/index.py).
 
 The uploaded file is deleted when its job ends (it holds unmasked personal data); only analysed
 records, masked, reach the store, unless an admin asked to keep the originals (`web_unmasked`).
@@ -20,55 +17,14 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable
 from pathlib import Path
 
 from voc.errors import InputError
 from voc.io import columns
-from voc.io.store import content_hash
-from voc.reports.frame import parse_time, week_of
 from voc.web import worker
 from voc.web.jobs import Cancelled, Job
 
 UPLOAD_TTL_S = 3600
-
-
-def bulk_upsert(store, records: Iterable[dict]) -> dict:
-    """Store.upsert for one batch of contract records (see the module docstring)."""
-    import pyarrow as pa
-
-    last: dict[str, tuple] = {}
-    n_in = 0
-    for rec in records:  # within one batch the last version of an id wins, as in Store.upsert
-        n_in += 1
-        ts = parse_time(rec.get("ts"))
-        last[rec["id"]] = (rec["id"], content_hash(rec), ts.to_pydatetime() if ts is not None else None,
-                           week_of(ts) if ts is not None else None, json.dumps(rec, ensure_ascii=False, default=str))
-    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
-    if not last:
-        return counts
-    con = store.con
-    known = dict(con.execute("SELECT id, content_hash FROM records WHERE id IN (SELECT unnest(?))", [list(last)]).fetchall())
-    fresh = [r for r in last.values() if known.get(r[0]) != r[1]]
-    counts["unchanged"] = n_in - len(fresh)
-    counts["updated"] = sum(1 for r in fresh if r[0] in known)
-    counts["inserted"] = len(fresh) - counts["updated"]
-    if fresh:
-        table = pa.table({"id": [r[0] for r in fresh], "content_hash": [r[1] for r in fresh],
-                          "ts": pa.array([r[2] for r in fresh], pa.timestamp("us")),
-                          "week": pa.array([r[3] for r in fresh], pa.string()), "record": [r[4] for r in fresh]})
-        name = f"batch_{uuid.uuid4().hex[:8]}"
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.register(name, table)
-            con.execute(f"INSERT OR REPLACE INTO records SELECT id, content_hash, ts, week, record FROM {name}")
-            con.execute("COMMIT")
-        except Exception as exc:
-            con.execute("ROLLBACK")
-            raise InputError(f"cannot write store {store.path}: {str(exc).splitlines()[0][:200]}") from None
-        finally:
-            con.unregister(name)
-    return counts
 
 
 def _keep_unmasked(con, rows: list[tuple[str, str]]) -> None:
@@ -142,7 +98,7 @@ class _ThreadConn:
 
 
 def run_ingest(job: Job, db, upload: dict, spec: dict, mode: str, analyzer=None, on_done=None) -> dict:
-    """The upload job: analysis (child process or thread) -> bulk_upsert -> log -> index sync."""
+    """The upload job: analysis (child process or thread) -> Store.upsert -> log -> index sync."""
     spec = {**spec, "path": str(upload["path"]), "name": upload["name"]}
     job.progress(0, upload.get("estimated_rows") or None, "starting the analyzer")
     if mode == "process":
@@ -191,7 +147,7 @@ def run_ingest(job: Job, db, upload: dict, spec: dict, mode: str, analyzer=None,
                 provenance = payload
                 job.progress(seen, message="analysing")
             elif kind == "batch":
-                c = bulk_upsert(store, (json.loads(r) for r, _ in payload))
+                c = store.upsert(json.loads(r) for r, _ in payload)
                 for k in counts:
                     counts[k] += c[k]
                 raw = [(json.loads(r)["id"], u) for r, u in payload if u is not None]
