@@ -54,7 +54,7 @@ def weekly(store_path, week, out_dir, lang, settings, lexicons, pipeline):
     from voc.lexicon import LexiconSet
     from voc.reports.build import load_report_settings
     from voc.reports.render_weekly import write_weekly
-    from voc.reports.weekly import BASELINE_WEEKS, build_weekly, week_range
+    from voc.reports.weekly import BASELINE_WEEKS, Tally, build_weekly, week_range
     from voc.settings import AnalyzerSettings
     from voc.text import Segmenter
 
@@ -65,15 +65,23 @@ def weekly(store_path, week, out_dir, lang, settings, lexicons, pipeline):
         if not weeks:
             raise InputError(f"{store_path}: no dated records; the exports need a time column for weekly reports")
         week = week or weeks[-1]
-        wanted = [week] + week_range(week, BASELINE_WEEKS)
-        by_week: dict[str, list[dict]] = {}
-        for rec in store.records_for_weeks(wanted):
-            by_week.setdefault(_week(rec), []).append(rec)
+        prev_week = week_range(week, 1)[0]
+        baseline = week_range(week, BASELINE_WEEKS)
+        this_records: list[dict] = []
+        prev, base = Tally(), Tally()
+        # Only the reported week is held in memory; the comparison weeks are tallied as they stream.
+        for w, rec in store.records_by_week([week] + baseline):
+            if w == week:
+                this_records.append(rec)
+                continue
+            base.add(rec)
+            if w == prev_week:
+                prev.add(rec)
     settings_ = AnalyzerSettings.load(pipeline, lexicons=lexicons)
     lex = LexiconSet.load(settings_.lexicons)
     cfg, _ = load_report_settings(settings)
     provenance = {"lexicon_hash": lex.hash, "store": str(store_path)}
-    rep = build_weekly(by_week, week, lex, provenance, Segmenter(lex.protected_words), cfg, lang)
+    rep = build_weekly(this_records, prev, base, week, lex, provenance, Segmenter(lex.protected_words), cfg, lang)
     paths = write_weekly(rep, Path(out_dir))
     ups = [m for m in rep["movers"] if m["significant"] and m["direction"] == "up"][:3]
     click.echo(f"voc: weekly report {week} ({rep['header']['records']['this_week']} records) -> {paths['html']}", err=True)
@@ -84,9 +92,3 @@ def weekly(store_path, week, out_dir, lang, settings, lexicons, pipeline):
         what = "new" if e["new"] else f"{e['lift']}x the baseline share"
         click.echo(f"  emerging: '{e['term']}' in {e['this_week']} records ({what})", err=True)
 
-
-def _week(rec: dict) -> str | None:
-    from voc.reports.frame import parse_time, week_of
-
-    ts = parse_time(rec.get("ts"))
-    return week_of(ts) if ts is not None else None

@@ -130,6 +130,14 @@ class Store:
                 yield json.loads(r)
 
 
+    def records_by_week(self, weeks: list[str]) -> Iterator[tuple[str, dict]]:
+        """(week, record) for the given ISO weeks, streamed in fixed-size chunks."""
+        cur = self.con.execute("SELECT week, record FROM records WHERE week IN (SELECT unnest(?)) ORDER BY ts, id", [weeks])
+        while rows := cur.fetchmany(10_000):
+            for w, r in rows:
+                yield w, json.loads(r)
+
+
 def _reason(exc) -> str:
     msg = str(exc)
     if "No space left" in msg:

@@ -16,6 +16,45 @@ from voc.reports.frame import to_frame
 
 Z_SIGNIFICANT = 1.96
 BASELINE_WEEKS = 8
+TERM_SAMPLE = 20_000  # texts per comparison window used for emerging-term statistics
+
+
+class Tally:
+    """What the comparison weeks contribute, without holding their records: theme counts, score
+    values and a seeded, bounded sample of texts (for term statistics). Memory stays flat however
+    many records the baseline weeks hold."""
+
+    def __init__(self, sample_size: int = TERM_SAMPLE, seed: int = 2026):
+        self.n = 0
+        self.themes: Counter = Counter()
+        self.scores: dict[str, list[float]] = {}
+        self.sample: list[str] = []
+        self._size, self._rng = sample_size, __import__("random").Random(seed)
+
+    def add(self, rec: dict) -> None:
+        flags = rec.get("flags") or []
+        if "empty_text" in flags or "template_review" in flags or any(f.startswith("error:") for f in flags):
+            return
+        self.n += 1
+        for t in rec["touchpoints"]:
+            if t.get("sentiment") == "negative":
+                self.themes[f"touchpoint:{t['id']}"] += 1
+        for p in rec["pillars"]:
+            if p.get("polarity") == "violated":
+                self.themes[f"pillar:{p['id']}"] += 1
+        if rec.get("topic"):
+            self.themes[f"topic:{rec['topic'].get('label')}"] += 1
+        for k, v in (rec.get("scores") or {}).items():
+            self.scores.setdefault(k, []).append(v)
+        if len(self.sample) < self._size:  # reservoir sampling
+            self.sample.append(rec["text"])
+        else:
+            j = self._rng.randrange(self.n)
+            if j < self._size:
+                self.sample[j] = rec["text"]
+
+    def score_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({k: pd.Series(v, dtype=float) for k, v in self.scores.items()})
 
 
 def week_range(week: str, back: int) -> list[str]:
@@ -28,26 +67,11 @@ def week_range(week: str, back: int) -> list[str]:
     return out
 
 
-def _themes(df: pd.DataFrame, touchpoints, pillars) -> dict[str, pd.Series]:
-    out = {}
-    for tp in touchpoints:
-        out[f"touchpoint:{tp}"] = df["tp"].map(lambda d, t=tp: d.get(t) == "negative")
-    for p in pillars:
-        out[f"pillar:{p}"] = df["pillars"].map(lambda d, p=p: d.get(p) == "violated")
-    if df["topic"].notna().any():
-        for t in df["topic"].dropna().unique():
-            out[f"topic:{t}"] = df["topic"] == t
-    return out
-
-
-def movers(this: pd.DataFrame, prev: pd.DataFrame, base: pd.DataFrame, touchpoints, pillars) -> list[dict]:
+def movers(this: Tally, prev: Tally, base: Tally) -> list[dict]:
     rows = []
-    t_th, t_pr, t_ba = (_themes(d, touchpoints, pillars) if len(d) else {} for d in (this, prev, base))
-    for name in sorted(set(t_th) | set(t_pr)):
-        k1 = int(t_th[name].sum()) if name in t_th else 0
-        k0 = int(t_pr[name].sum()) if name in t_pr else 0
-        kb = int(t_ba[name].sum()) if name in t_ba else 0
-        n1, n0, nb = len(this), len(prev), len(base)
+    for name in sorted(set(this.themes) | set(prev.themes)):
+        k1, k0, kb = this.themes.get(name, 0), prev.themes.get(name, 0), base.themes.get(name, 0)
+        n1, n0, nb = this.n, prev.n, base.n
         z_prev = stats.two_proportion_z(k1, n1, k0, n0)
         z_base = stats.two_proportion_z(k1, n1, kb, nb)
         rows.append({"theme": name, "this_week": k1, "share": _share(k1, n1), "prev_week": k0, "prev_share": _share(k0, n0),
@@ -58,7 +82,7 @@ def movers(this: pd.DataFrame, prev: pd.DataFrame, base: pd.DataFrame, touchpoin
     return rows
 
 
-def emerging_terms(this: pd.DataFrame, base: pd.DataFrame, segmenter, min_count: int = 5, top: int = 15) -> list[dict]:
+def emerging_terms(this: pd.DataFrame, base_texts: list[str], segmenter, min_count: int = 5, top: int = 15) -> list[dict]:
     """Words (jieba / spaCy tokens) whose document share this week is significantly above the
     baseline's; new words (absent from the baseline) need min_count documents."""
     def doc_freq(texts):
@@ -67,8 +91,8 @@ def emerging_terms(this: pd.DataFrame, base: pd.DataFrame, segmenter, min_count:
             c.update({tok.lower() for tok in segmenter.tokens(text) if _content_word(tok)})
         return c
 
-    f1, fb = doc_freq(this["text"]), doc_freq(base["text"])
-    n1, nb = max(1, len(this)), max(1, len(base))
+    f1, fb = doc_freq(this["text"]), doc_freq(base_texts)
+    n1, nb = max(1, len(this)), max(1, len(base_texts))
     out = []
     for term, k1 in f1.items():
         if k1 < min_count:
@@ -96,18 +120,21 @@ def _share(k: int, n: int):
     return round(k / n, 4) if n else None
 
 
-def build_weekly(records_by_week: dict[str, list[dict]], week: str, lexicons, provenance: dict, segmenter,
-                 cfg: dict, lang: str | None = None) -> dict:
+def build_weekly(this_records: list[dict], prev: Tally, base: Tally, week: str, lexicons, provenance: dict,
+                 segmenter, cfg: dict, lang: str | None = None) -> dict:
+    """`this_records`: the week's analysed records; `prev` and `base`: tallies of the previous week
+    and of the trailing baseline weeks (see `tally_weeks`)."""
     prev_week = week_range(week, 1)[0]
     base_weeks = week_range(week, BASELINE_WEEKS)
-    frame = lambda ws: _live(to_frame([r for w in ws for r in records_by_week.get(w, [])]))  # noqa: E731
-    this, prev, base = frame([week]), frame([prev_week]), frame(base_weeks)
-    touchpoints = list(lexicons.groups["touchpoints"].labels)
-    pillars = list(lexicons.groups["pillars"].labels)
+    this = _live(to_frame(this_records))
+    now = Tally()
+    for rec in this_records:
+        now.add(rec)
     from voc.reports.build import label_names, report_language
 
     lang = report_language(this, lang)
-    score_now, score_prev = (sections.score_block(d) if len(d) else {} for d in (this, prev))
+    score_now = sections.score_block(this) if len(this) else {}
+    score_prev = sections.score_block(prev.score_frame()) if prev.n else {}
     changes = {}
     for k in score_now:
         a, b = score_now[k], score_prev.get(k)
@@ -123,11 +150,13 @@ def build_weekly(records_by_week: dict[str, list[dict]], week: str, lexicons, pr
     return {
         "header": {"title": ("每周客户之声洞察" if lang == "zh" else "Weekly voice-of-customer insight") + f" {week}",
                    "week": week, "previous_week": prev_week, "baseline_weeks": base_weeks, "language": lang,
-                   "records": {"this_week": len(this), "prev_week": len(prev), "baseline": len(base)},
+                   "records": {"this_week": len(this), "prev_week": prev.n, "baseline": base.n},
+                   "term_sample": {"this_week": len(this), "baseline": len(base.sample)},
                    "versions": provenance, "settings": cfg,
-                   "method": "z: two-proportion z-test on the share of feedback; |z| >= 1.96 is significant"},
-        "movers": movers(this, prev, base, touchpoints, pillars) if len(this) else [],
-        "emerging_terms": emerging_terms(this, base, segmenter) if len(this) and len(base) else [],
+                   "method": "z: two-proportion z-test on the share of feedback; |z| >= 1.96 is significant; "
+                             f"emerging terms against a seeded sample of up to {TERM_SAMPLE:,} baseline texts"},
+        "movers": movers(now, prev, base) if len(this) else [],
+        "emerging_terms": emerging_terms(this, base.sample, segmenter) if len(this) and base.sample else [],
         "scores": changes,
         "new_cases": {k: new_cases.get(k, []) for k in ("churn_risk", "escalation")},
         "pain_points": sections.pain_points(this, cfg)[: cfg["top_pain_points"]] if len(this) else [],

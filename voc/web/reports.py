@@ -58,17 +58,25 @@ def week_days(week: str) -> tuple[date, date]:
 def build_weekly_view(cur, week: str, f: Filters, lexicons, segmenter, lang: str | None, settings: str | None,
                       job=None) -> dict:
     from voc.reports.build import load_report_settings
-    from voc.reports.weekly import BASELINE_WEEKS, build_weekly, week_range
+    from voc.reports.weekly import BASELINE_WEEKS, Tally, build_weekly, week_range
 
+    prev_week = week_range(week, 1)[0]
     wanted = [week] + week_range(week, BASELINE_WEEKS)
     where, params = record_where(cur, f)
     sub = f"SELECT id FROM web_rec WHERE week IN (SELECT unnest(?)) AND {where}"
-    by_week: dict[str, list[dict]] = {}
+    this_records: list[dict] = []
+    prev, base = Tally(), Tally()
     result = cur.execute(f"SELECT week, record FROM records WHERE id IN ({sub}) ORDER BY ts, id", [wanted] + params)
     n = 0
     while rows := result.fetchmany(5000):
         for w, r in rows:
-            by_week.setdefault(w, []).append(json.loads(r))
+            rec = json.loads(r)
+            if w == week:
+                this_records.append(rec)
+                continue
+            base.add(rec)
+            if w == prev_week:
+                prev.add(rec)
         n += len(rows)
         if job is not None:
             job.progress(n, None, f"read {n:,} records of {len(wanted)} weeks")
@@ -76,7 +84,7 @@ def build_weekly_view(cur, week: str, f: Filters, lexicons, segmenter, lang: str
     provenance = {"lexicon_hash": lexicons.hash, "store": "voc serve", "filters": _describe(f)}
     if job is not None:
         job.progress(n, n, "computing movers, emerging terms and scores")
-    return build_weekly(by_week, week, lexicons, provenance, segmenter, cfg, lang)
+    return build_weekly(this_records, prev, base, week, lexicons, provenance, segmenter, cfg, lang)
 
 
 def _describe(f: Filters) -> str:
