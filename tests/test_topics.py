@@ -1,0 +1,215 @@
+"""Topic discovery (voc.topics) and the shipped static embedder (voc.models.embedder).
+
+Tiny corpora with known themes, side by side in zh, en and code-mixed text. BERTopic is imported
+once per session (its import alone takes seconds), and each corpus is fitted once (fixtures)."""
+from __future__ import annotations
+
+import json
+import socket
+
+import numpy as np
+import pytest
+
+from voc.records import Feedback
+
+THEMES = {
+    "delivery": {
+        "zh": ["物流太慢了", "快递三天还没到", "配送速度太慢", "发货太慢了", "快递一直不送货", "物流信息一直不更新",
+               "包裹还没送到", "快递员不送上门"],
+        "en": ["the delivery was so slow", "my package has not arrived yet", "shipping took forever",
+               "the courier never delivered my parcel", "delivery is late again", "tracking has not updated for days",
+               "still waiting for my package", "the parcel arrived a week late"],
+        "mixed": ["快递太慢了，delivery要一周", "物流tracking一直不更新", "包裹delay了三天", "courier一直不送货上门"],
+    },
+    "refund": {
+        "zh": ["退款还没到账", "申请退款一周了还没退", "退货退款太麻烦", "钱一直没退回来", "退款被拒绝了",
+               "要求退款没人处理", "退款流程太慢", "什么时候才能退款"],
+        "en": ["my refund has not been received", "I want my money back", "the refund was rejected",
+               "still no refund after two weeks", "how long does a refund take", "they refused to refund me",
+               "refund process is too slow", "money has not been returned to my card"],
+        "mixed": ["refund一直没到账", "申请了refund还没退钱", "退款的money还没回来", "refund被拒绝了"],
+    },
+    "battery": {
+        "zh": ["电池不耐用", "手机电池掉电太快", "充电很慢，电池发热", "电池续航太差", "充一次电只能用半天",
+               "电池鼓包了", "手表电池一天就没电", "充电器充不进电"],
+        "en": ["the battery drains too fast", "battery life is terrible", "it will not charge anymore",
+               "the battery dies after half a day", "charging is very slow", "the battery gets hot when charging",
+               "battery barely lasts a day", "the charger does not work"],
+        "mixed": ["battery续航太差了", "电池charge不进去", "手表battery一天就没电", "充电很慢battery发热"],
+    },
+}
+FILLERS = {"zh": ["", "。", "，真的很失望", "，太差了", "！"], "en": ["", ".", ", very disappointed", "!", ", not happy"],
+           "mixed": ["", "。", "，太差了", "!"]}
+
+
+def corpus(lang: str) -> tuple[list[str], list[str]]:
+    texts, gold = [], []
+    for theme, by_lang in THEMES.items():
+        for i, base in enumerate(by_lang[lang]):
+            for filler in FILLERS[lang][: 3 if lang != "mixed" else 4]:
+                texts.append(base + filler)
+                gold.append(theme)
+    return texts, gold
+
+
+def langs_of(texts):
+    from voc.text import detect_lang
+
+    return [detect_lang(t) for t in texts]
+
+
+@pytest.fixture(scope="session")
+def no_network():
+    """Any attempt to open a network connection fails the test that makes it."""
+    real = socket.socket.connect
+
+    def refuse(self, address):
+        if isinstance(address, tuple) and address and address[0] not in ("127.0.0.1", "localhost", "::1"):
+            raise AssertionError(f"voc tried to open a network connection to {address}")
+        return real(self, address)
+
+    socket.socket.connect = refuse
+    yield
+    socket.socket.connect = real
+
+
+@pytest.fixture(scope="session")
+def fitted(no_network):
+    """One flat fit per language (min_topic_size 5), with its assignment."""
+    from voc.topics import ClusterParams, fit_topic_model
+
+    out = {}
+    for lang in ("zh", "en", "mixed"):
+        texts, gold = corpus(lang)
+        model, res = fit_topic_model(texts, langs_of(texts), params=ClusterParams(min_topic_size=5), seed=0)
+        out[lang] = (texts, gold, model, res)
+    return out
+
+
+# ------------------------------------------------------------------ embedder
+def test_embedder_is_offline_deterministic_and_bilingual(no_network, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from voc.models.embedder import StaticEmbedder
+
+    texts = ["物流太慢了", "the delivery was too slow", "app更新之后一直闪退", "", "🙂🙂", "退款还没到账",
+             "the food was delicious"]
+    a = StaticEmbedder().encode(texts)
+    b = StaticEmbedder().encode(texts)
+    assert a.dtype == np.float32 and a.shape == (len(texts), StaticEmbedder().dim)
+    assert np.array_equal(a, b)
+    norms = np.linalg.norm(a, axis=1)
+    assert np.allclose(norms[[0, 1, 2, 5, 6]], 1, atol=1e-5)
+    assert norms[3] == 0 and norms[4] == 0  # nothing to embed: an explicit zero vector
+    # one text alone == the same text in a batch
+    assert np.allclose(StaticEmbedder().encode([texts[2]])[0], a[2], atol=1e-6)
+    # zh and en about the same thing sit closer than en about something else
+    assert a[0] @ a[1] > a[0] @ a[6]
+    assert a[0] @ a[1] > a[5] @ a[1]
+
+
+def test_embedder_file_is_safe_and_small():
+    from voc.models.embedder import DEFAULT_MODEL
+
+    assert DEFAULT_MODEL.stat().st_size < 40e6
+    with np.load(DEFAULT_MODEL, allow_pickle=False) as z:  # raises if anything needs pickle
+        assert {"vectors_q", "scales", "vocab", "meta"} <= set(z.files)
+        meta = json.loads(z["meta"].tobytes().decode("utf-8"))
+    assert meta["teacher"].startswith("Google Universal Sentence Encoder")
+
+
+# ------------------------------------------------------------------ topics
+@pytest.mark.parametrize("lang", ["zh", "en", "mixed"])
+def test_tiny_corpora_find_the_themes(fitted, lang):
+    from sklearn.metrics import adjusted_rand_score
+
+    texts, gold, model, res = fitted[lang]
+    assert len(model.topics) >= 2
+    assert (res.ids == -1).mean() <= 0.15
+    assert adjusted_rand_score(gold, res.ids) >= 0.5, [t.label for t in model.topics]
+    for t in model.topics:
+        assert t.label and t.short_label and t.terms
+    if lang == "zh":  # labels in the corpus language
+        assert all(any("\u4e00" <= c <= "\u9fff" for c in t.label) for t in model.topics)
+
+
+def test_same_seed_same_ids(fitted):
+    from voc.topics import ClusterParams, fit_topic_model
+
+    texts, _, model, res = fitted["en"]
+    model2, res2 = fit_topic_model(texts, langs_of(texts), params=ClusterParams(min_topic_size=5), seed=0)
+    assert res2.ids.tolist() == res.ids.tolist()
+    assert [t.label for t in model2.topics] == [t.label for t in model.topics]
+    assert np.array_equal(model2.centroids, model.centroids)
+
+
+def test_save_load_round_trip_assigns_the_same_ids(fitted, tmp_path):
+    from voc.topics import TopicModel, assign_vectors
+
+    texts, _, model, res = fitted["mixed"]
+    model.save(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["topics.json", "vectors.npz"]
+    loaded = TopicModel.load(tmp_path / "m")
+    again = assign_vectors(loaded, texts, langs_of(texts), None)
+    assert again.ids.tolist() == res.ids.tolist()
+    # new records get existing ids
+    new = assign_vectors(loaded, ["快递还是太慢", "refund still missing", "battery died again"],
+                         ["zh", "en", "en"], None)
+    assert set(new.ids.tolist()) <= {t.id for t in model.topics} | {-1}
+
+
+def test_refit_on_overlapping_corpus_keeps_ids(fitted):
+    from voc.topics import ClusterParams, fit_topic_model
+
+    texts, _, model, res = fitted["zh"]
+    rng = np.random.default_rng(1)
+    keep = np.sort(rng.choice(len(texts), size=int(0.9 * len(texts)), replace=False))
+    extra = ["物流太慢，等了好久", "退款一直不到账", "电池一天就没电了"]
+    texts_b = [texts[i] for i in keep] + extra
+    model_b, res_b = fit_topic_model(texts_b, langs_of(texts_b), params=ClusterParams(min_topic_size=5), seed=0,
+                                     previous=model)
+    same = np.mean([res.ids[i] == res_b.ids[k] for k, i in enumerate(keep)])
+    assert same >= 0.9
+    assert any(t.parent is not None for t in model_b.topics)
+
+
+def test_governed_discovery_and_assign_topics(analyzer, no_network):
+    from voc.topics import assign_topics, discover, topic_table
+
+    texts = []
+    for lang in ("zh", "en"):
+        texts += corpus(lang)[0]
+    texts += ["会员积分怎么兑换不了", "积分兑换一直失败", "points cannot be redeemed", "积分过期了也没提醒",
+              "会员积分清零了", "my loyalty points disappeared"] * 2
+    records = list(analyzer.pipe(Feedback(id=f"r{i}", raw_text=t, ts=f"2026-11-{1 + i % 20:02d}")
+                                 for i, t in enumerate(texts)))
+    model, res = discover(records, min_topic_size=5)
+    table = topic_table(records, model, res)
+    assert table["records"] == len(records) and table["other_share"] <= 0.15
+    statuses = {r["status"] for r in table["topics"]}
+    assert statuses <= {"touchpoint", "proposed", "other"}
+    for row in table["topics"]:
+        assert {"id", "label", "size", "share", "sentiment", "terms", "example_ids", "growth"} <= set(row)
+    used = assign_topics(records, model)
+    assert used is model
+    for fb in records:
+        assert isinstance(fb.topic, dict) and set(fb.topic) == {"id", "label"}
+        assert fb.topic["id"] == -1 and fb.topic["label"] == "other" or fb.topic["id"] >= 0
+        assert fb.to_contract()["topic"] == fb.topic
+
+
+def test_cli_topics_fit_save_and_assign(runner, tmp_path, no_network):
+    from voc.cli import main
+    from tests.conftest import SAMPLE
+
+    out, model_dir = tmp_path / "topics.json", tmp_path / "model"
+    args = ["topics", str(SAMPLE / "survey_2026.csv"), "-o", str(out), "--min-topic-size", "8"]
+    r = runner.invoke(main, args + ["--model-out", str(model_dir)])
+    assert r.exit_code == 0, r.output
+    table = json.loads(out.read_text(encoding="utf-8"))
+    assert table["records"] == 400 and table["topics"]
+    assert any(row["growth"] is not None for row in table["topics"])  # the survey has timestamps
+    r2 = runner.invoke(main, ["topics", str(SAMPLE / "survey_2026.csv"), "-o", str(tmp_path / "again.json"),
+                              "--model", str(model_dir)])
+    assert r2.exit_code == 0, r2.output
+    again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
+    assert [(t["id"], t["size"]) for t in again["topics"]] == [(t["id"], t["size"]) for t in table["topics"]]
