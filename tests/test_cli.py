@@ -101,3 +101,13 @@ def test_lexicon_check_reports_every_problem(runner, tmp_path):
     assert res.exit_code == 1
     for part in ["duplicate term '物流'", "patterns[0]: invalid regex", "lower_snake_case", "unknown key 'foo'"]:
         assert part in res.stderr
+
+
+def test_analyze_with_topics_fills_every_topic(runner, tmp_path, contract_checker):
+    out = tmp_path / "t.jsonl"
+    res = runner.invoke(main, ["analyze", str(SAMPLE / "survey_2026.csv"), "--topics", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert contract_checker(records) == []
+    assert all(r["topic"] is not None and {"id", "label"} <= set(r["topic"]) for r in records)
+    assert len({r["topic"]["id"] for r in records}) > 3

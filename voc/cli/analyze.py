@@ -23,9 +23,15 @@ from voc.io.writers import FORMATS, RecordWriter
 @click.option("--keep-pii", is_flag=True, help="Do not mask personal data (phones, ids, cards, emails).")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
+@click.option("--topics", "with_topics", is_flag=True,
+              help="Fit topics on these records (or assign them with --topic-model) and fill `topic`. "
+                   "Holds the analysed records in memory until the topics are known.")
+@click.option("--topic-model", type=click.Path(file_okay=False, exists=True), default=None,
+              help="A saved topic model directory (from `voc topics --model-out`): keeps its topic ids.")
 @pipeline_option
 @lexicons_option
-def analyze(inputs, output, fmt, text_col, id_col, sheet, keep_pii, show_progress, pipeline, lexicons):
+def analyze(inputs, output, fmt, text_col, id_col, sheet, keep_pii, show_progress, with_topics, topic_model,
+            pipeline, lexicons):
     """Analyse feedback exports (CSV, TSV, XLSX, JSON, JSONL, or - for JSONL on stdin)."""
     from voc.analyzer import Analyzer
 
@@ -33,8 +39,15 @@ def analyze(inputs, output, fmt, text_col, id_col, sheet, keep_pii, show_progres
     stats = ReadStats()
     flags: Counter = Counter()
     started = time.perf_counter()
+    records = analyzer.pipe(read_inputs(list(inputs), text_col, id_col, sheet, stats))
+    if with_topics or topic_model:
+        from voc.topics.discover import assign_topics
+
+        records = list(records)  # topics are a corpus-level step: they need every record first
+        assign_topics(records, topic_model, user_words=analyzer.lexicons.protected_words,
+                      progress=bool(show_progress))
     with RecordWriter(output, fmt) as writer, progress(enabled=show_progress) as bar:
-        for fb in analyzer.pipe(read_inputs(list(inputs), text_col, id_col, sheet, stats)):
+        for fb in records:
             writer.write(fb.to_contract())
             flags.update(f.split(":", 2)[0] + (":" + f.split(":", 2)[1] if f.startswith("error:") else "")
                          for f in fb.flags)

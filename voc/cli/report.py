@@ -17,9 +17,12 @@ from voc.io.readers import ReadStats, read_inputs
 @click.option("--sheet", default=None, help="XLSX sheet to read (default: the first).")
 @click.option("--settings", default=None, type=click.Path(dir_okay=False), help="Report settings TOML (default: pipelines/report.toml).")
 @click.option("--progress/--no-progress", "show_progress", default=None)
+@click.option("--topics/--no-topics", "with_topics", default=True, show_default=True,
+              help="Discover topics (within touchpoints and in the residue) and use them in the report.")
 @pipeline_option
 @lexicons_option
-def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show_progress, pipeline, lexicons):
+def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show_progress, with_topics, pipeline,
+           lexicons):
     """Analyse exports and write the ranked pain-point report (report.html/.md/.xlsx/.json)."""
     from pathlib import Path
 
@@ -29,11 +32,16 @@ def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show
 
     analyzer = Analyzer.from_settings(pipeline, lexicons=lexicons)
     stats = ReadStats()
-    records = []
+    analysed = []
     with progress(enabled=show_progress, desc="analysing") as bar:
         for fb in analyzer.pipe(read_inputs(list(inputs), text_col, id_col, sheet, stats)):
-            records.append(fb.to_contract())
+            analysed.append(fb)
             bar.update(1)
+    if with_topics and len(analysed) >= 50:  # too few records make no topics worth naming
+        from voc.topics.discover import assign_topics
+
+        assign_topics(analysed, user_words=analyzer.lexicons.protected_words, progress=bool(show_progress))
+    records = [fb.to_contract() for fb in analysed]
     result = build_report(records, analyzer.lexicons, analyzer.provenance, stats.files, lang, settings, title)
     paths = write_all(result, Path(out_dir))
     top = result["pain_points"][:3]
