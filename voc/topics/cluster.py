@@ -44,6 +44,7 @@ class ClusterParams:
     merge_similarity: float = 0.65  # overmerge: clusters at least this similar (cosine in the
     # reduced space) become one topic; higher -> more, finer topics
     max_clusters: int = 300  # overmerge: the over-clustering's size cap
+    n_init: int = 1  # overmerge: k-means restarts
     n_clusters: int | None = None  # kmeans: this many clusters
     min_samples: int | None = 5  # hdbscan only
     min_similarity: float = 0.2  # below this cosine to the nearest centroid a record is "other"
@@ -110,9 +111,10 @@ class SmoothedPCA:
 class OverMerge:
     """BERTopic "hdbscan_model": over-cluster with k-means, merge similar centroids, keep labels_."""
 
-    def __init__(self, min_topic_size: int, merge_similarity: float, max_clusters: int, seed: int):
+    def __init__(self, min_topic_size: int, merge_similarity: float, max_clusters: int, seed: int,
+                 n_init: int = 1):
         self.min_topic_size, self.merge_similarity = min_topic_size, merge_similarity
-        self.max_clusters, self.seed = max_clusters, seed
+        self.max_clusters, self.seed, self.n_init = max_clusters, seed, n_init
 
     def fit(self, x, y=None):
         from sklearn.cluster import AgglomerativeClustering, KMeans
@@ -120,7 +122,7 @@ class OverMerge:
         x = np.asarray(x, dtype=np.float32)
         n = len(x)
         k0 = int(min(max(2, n // (2 * self.min_topic_size)), self.max_clusters, n))
-        km = KMeans(n_clusters=k0, n_init=1, max_iter=100, random_state=self.seed).fit(x)
+        km = KMeans(n_clusters=k0, n_init=self.n_init, max_iter=100, random_state=self.seed).fit(x)
         first = km.labels_
         used = np.unique(first)
         cents = normalize(np.stack([x[first == j].mean(axis=0) for j in used]))
@@ -164,7 +166,7 @@ def _clusterer(params: ClusterParams, n: int, seed: int):
         ms = min(params.min_samples or mcs, mcs)
         return HDBSCAN(min_cluster_size=mcs, min_samples=ms, metric="euclidean",
                        cluster_selection_method="eom", core_dist_n_jobs=1)
-    return OverMerge(params.min_topic_size, params.merge_similarity, params.max_clusters, seed)
+    return OverMerge(params.min_topic_size, params.merge_similarity, params.max_clusters, seed, params.n_init)
 
 
 def fit_scope(docs: list[str], vectors: np.ndarray, params: ClusterParams, seed: int,
