@@ -65,7 +65,7 @@ def _spans(hits) -> list[tuple[int, int]]:
 # four groups in one dict scan (per group leftmost-longest, non-overlapping: the same hits as
 # GroupMatcher.match), English tries compiled with a first-character prefilter, and Han patterns only
 # on text with Han characters. tests/test_taxonomy.py checks the hits equal LexiconSet.match.
-# (benchmarks/data/proposals/lexicon_onepass.py proposes the same for every group in voc/lexicon.py.)
+# (Extending the same one-pass scan to every group in voc/lexicon.py is the next speed step.)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[a-z$]")
 TAXONOMY_GROUPS = ("touchpoints", "pillars", "costs", "signals")
