@@ -14,8 +14,7 @@ import random
 import string
 from collections import Counter
 
-from voc.stages.pii import _find, cn_id_checksum_ok, luhn_ok
-from voc.text import fold
+from voc.stages.pii import cn_id_checksum_ok, find_spans, luhn_ok
 
 STRUCTURED = {"PHONE", "EMAIL", "ID", "CARD"}
 
@@ -108,7 +107,7 @@ BUSINESS = [
 
 
 def make_case(r) -> tuple[str, list[tuple[int, int, str]]]:
-    parts, gold, text = [], [], ""
+    gold, text = [], ""
     for _ in range(r.randint(1, 3)):
         if r.random() < 0.6:
             tpl, kind, gen = r.choice(PII_TEMPLATES)
@@ -133,14 +132,7 @@ def main() -> None:
     misses, false_pos = [], []
     for _ in range(args.n):
         text, gold = make_case(r)
-        folded = fold(text)
-        cased = "".join(o if f == o.lower() else f for o, f in zip(text, folded))
-        found = _find(folded, cased)
-        found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-        kept = []
-        for f in found:
-            if not kept or f[0] >= kept[-1][1]:
-                kept.append(f)
+        kept = find_spans(text)
         for gs, ge, kind in gold:
             total[kind] += 1
             if any(s <= gs and ge <= e for s, e, _ in kept):

@@ -2,7 +2,6 @@
 Each either reads with flagged records or fails with a clear InputError; nothing else escapes."""
 from __future__ import annotations
 
-import io
 import json
 import time
 import zipfile

@@ -16,7 +16,6 @@ episode opens at `warning`, may escalate once to `critical`, and closes below `r
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from voc.errors import ConfigError
 from voc.records import Feedback
-from voc.settings import default_pipeline
+from voc.settings import read_settings_toml
 from voc.text import fold
 
 _POSITIVE_AGENT = ("acknowledges", "apologises", "takes_ownership")
@@ -72,13 +71,7 @@ class WatchConfig:
 
     @classmethod
     def load(cls, path: str | Path | None = None, lexicons=None, **overrides) -> "WatchConfig":
-        path = Path(path) if path else default_pipeline("watch")
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"watch settings not found: {path}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        path, data = read_settings_toml(path, "watch", "watch settings not found")
         known = {f.name for f in fields(cls)} - {"reasons"}
         values: dict = {}
         lang_levels = {}

@@ -15,6 +15,18 @@ def default_pipeline(name: str = "analyze") -> Path:
     return ROOT / "pipelines" / f"{name}.toml"
 
 
+def read_settings_toml(path: str | Path | None, name: str, missing: str) -> tuple[Path, dict]:
+    """Read a settings file (default `pipelines/<name>.toml`); a missing or broken file is a
+    ConfigError whose message starts with `missing` ("report settings not found: ...")."""
+    path = Path(path) if path else default_pipeline(name)
+    try:
+        return path, tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{missing}: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
 @dataclass
 class AnalyzerSettings:
     lexicons: Path
@@ -28,13 +40,7 @@ class AnalyzerSettings:
 
     @classmethod
     def load(cls, path: str | Path | None = None, **overrides) -> "AnalyzerSettings":
-        path = Path(path) if path else default_pipeline("analyze")
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"pipeline file not found: {path}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        path, data = read_settings_toml(path, "analyze", "pipeline file not found")
         a, s = data.get("analyzer", {}), dict(data.get("sentiment", {}))
         unknown = set(a) - {"lexicons", "max_chars", "batch_size", "mask_pii"}
         if unknown:

@@ -1,7 +1,6 @@
 """Assemble the pain-point report (a dict: the JSON report) from analysed records."""
 from __future__ import annotations
 
-import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -10,19 +9,13 @@ from voc.errors import ConfigError
 from voc.reports import sections
 from voc.reports.frame import segment_columns, to_frame
 from voc.reports.recommend import recommendations
-from voc.settings import default_pipeline
+from voc.settings import read_settings_toml
 
 DEFAULTS = {"min_n": 30, "quotes": 4, "top_pain_points": 15, "seed": 2026, "n_boot": 300}
 
 
 def load_report_settings(path: str | Path | None = None) -> tuple[dict, dict]:
-    path = Path(path) if path else default_pipeline("report")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"report settings not found: {path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    path, data = read_settings_toml(path, "report", "report settings not found")
     cfg = dict(DEFAULTS)
     unknown = set(data.get("report", {})) - set(DEFAULTS)
     if unknown:

@@ -98,14 +98,20 @@ def blank_masks(text: str) -> str:
     return MASK_TOKEN.sub(lambda m: " " * len(m.group()), text) if "[" in text else text
 
 
-def mask(text: str) -> tuple[str, dict[str, int]]:
-    """Replace personal data with [PHONE], [EMAIL], [ID], [CARD]; return the text and counts."""
+def find_spans(text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, kind) spans of personal data in `text`."""
     if not any(ch.isdigit() or ch in "@＠" for ch in text) and not _NAME_HINT.search(text):
-        return text, {}
+        return []
     # Find on the folded view (full-width digits, ＠) — same length, so spans carry over.
     folded = fold(text)
     cased = "".join(o if f == o.lower() else f for o, f in zip(text, folded))  # fold minus lower-casing
-    found = _find(folded, cased)
+    return _find(folded, cased)
+
+
+def mask(text: str) -> tuple[str, dict[str, int]]:
+    """Replace personal data with [PHONE], [EMAIL], [ID], [CARD], [NAME], [ADDRESS]; return the
+    text and counts."""
+    found = find_spans(text)
     if not found:
         return text, {}
     out, counts, pos = [], {}, 0
