@@ -101,7 +101,10 @@ def test_escalating_conversation_raises_explained_alerts(analyzer, cfg, lang, te
     cues = {r["cue"] for a in alerts for r in a["reasons"]}
     assert "agent_blame_shifting" in cues
     last = alerts[-1]
-    assert last["conversation_id"] == "c1" and last["alert_id"] == f"c1#1:{last['level']}"
+    assert last["conversation_id"] == "c1" and last["alert_id"] == f"c1#1@{alerts[0]['turn_id']}"
+    assert len({a["alert_id"] for a in alerts}) == 1, "an escalation updates the episode's alert"
+    assert [a["revision"] for a in alerts] == list(range(1, len(alerts) + 1))
+    assert [a["escalated"] for a in alerts] == [False, True][: len(alerts)]
     for r in last["reasons"]:  # every reason quotes its turn
         src = next(t for t in turns if t.turn_id == r["turn_id"])
         assert r["text"].rstrip("…") in src.text
@@ -126,7 +129,7 @@ def test_hysteresis_one_alert_per_episode_then_rearm(cfg):
     hot2 = [synthetic("h", i, frustration=1.0, sentiment=-1.0) for i in range(12, 16)]
     state, alerts = run(cfg, hot)
     assert [a["level"] for a in alerts] in (["warning", "critical"], ["critical"])
-    assert {a["episode"] for a in alerts} == {1}
+    assert {a["episode"] for a in alerts} == {1} and len({a["alert_id"] for a in alerts}) == 1
     state2, more = None, []
     state2 = state
     for i, fb in enumerate(calm + hot2):
@@ -135,14 +138,54 @@ def test_hysteresis_one_alert_per_episode_then_rearm(cfg):
             more.append(a)
     assert more and {a["episode"] for a in more} == {2}, "re-armed after the level fell below rearm"
     assert len({a["level"] for a in more}) == len(more)
+    assert len({a["alert_id"] for a in more}) == 1 and more[0]["alert_id"] != alerts[0]["alert_id"]
 
 
 def test_warning_then_critical_in_one_episode(cfg):
     ramp = [synthetic("w", i, frustration=f) for i, f in enumerate([0.55, 0.6, 0.75, 0.95, 1.0], 1)]
     _, alerts = run(cfg, ramp)
     assert [a["level"] for a in alerts] == ["warning", "critical"]
-    assert alerts[0]["alert_id"] == "w#1:warning" and alerts[1]["alert_id"] == "w#1:critical"
-    assert alerts[1]["score"] > alerts[0]["score"]
+    opened, update = alerts
+    assert opened["alert_id"] == update["alert_id"] == f"w#1@{opened['turn_id']}", "one alert, updated"
+    assert (opened["revision"], opened["escalated"], opened["previous_level"]) == (1, False, None)
+    assert (update["revision"], update["escalated"], update["previous_level"]) == (2, True, "warning")
+    assert update["score"] > opened["score"] and update["turn_id"] != opened["turn_id"]
+
+
+def test_agent_turns_alone_do_not_close_an_episode(cfg):
+    """Hysteresis: the level dipping below `rearm` after an agent's apology does not re-arm; the
+    customer's next complaint is still the same episode (no second alert). A calm customer turn does."""
+    rearm = cfg.levels("zh")[0]
+    hot = [synthetic("a", i, frustration=1.0, sentiment=-1.0) for i in range(1, 4)]
+    state, alerts = run(cfg, hot)
+    assert alerts and state.active is not None
+    sorry = [synthetic("a", i, speaker="agent", cues=[{"group": "agent", "cue": "apologises", "weight": 2.0,
+                                                       "text": "sorry"}]) for i in range(4, 12)]
+    for i, fb in enumerate(sorry):
+        state, a = step(state, fb, 2000.0 + i, cfg)
+        assert a is None
+    assert state.level < rearm and state.active is not None, "agent turns alone keep the episode open"
+    state, a = step(state, synthetic("a", 12, frustration=1.0, sentiment=-1.0), 3000.0, cfg)
+    assert a is None or a["alert_id"] == alerts[0]["alert_id"], "still the same episode"
+    assert state.episode == 1
+    calm = synthetic("a", 13, frustration=0.0, sentiment=0.9)
+    state.level = rearm / 2 / cfg.alpha  # so that the calm customer turn lands below rearm
+    state, a = step(state, calm, 3001.0, cfg)
+    assert a is None and state.level < rearm and state.active is None, "a calm customer turn closes it"
+    state, a = step(state, synthetic("a", 14, frustration=1.0, sentiment=-1.0), 3002.0, cfg)
+    state, b = step(state, synthetic("a", 15, frustration=1.0, sentiment=-1.0), 3003.0, cfg)
+    new = [x for x in (a, b) if x]
+    assert new and new[0]["episode"] == 2 and new[0]["alert_id"] != alerts[0]["alert_id"]
+
+
+def test_conversation_back_after_eviction_gets_a_new_alert_id(cfg):
+    small = WatchConfig(**{**cfg.__dict__, "idle_timeout_s": 60.0})
+    mon = Monitor(small)
+    first = [mon.process(synthetic("e", i, frustration=1.0, sentiment=-1.0), now=float(i)) for i in range(1, 4)]
+    again = [mon.process(synthetic("e", i, frustration=1.0, sentiment=-1.0), now=1000.0 + i) for i in range(4, 7)]
+    ids1 = {a["alert_id"] for a in first if a}
+    ids2 = {a["alert_id"] for a in again if a}
+    assert mon.counters["evicted_idle"] == 1 and len(ids1) == 1 and len(ids2) == 1 and ids1 != ids2
 
 
 def test_long_silence_from_ts_and_repeated_question(analyzer, cfg):
@@ -280,7 +323,15 @@ def test_cli_watch_sample_chats(runner):
     alerts = [json.loads(x) for x in res.stdout.splitlines()]
     assert alerts, "the sample chats contain escalating conversations"
     check_alerts(alerts)
-    assert len({a["alert_id"] for a in alerts}) == len(alerts)
+    lines = [(a["alert_id"], a["revision"]) for a in alerts]
+    assert len(set(lines)) == len(lines)
+    by_id: dict[str, list] = {}
+    for a in alerts:
+        by_id.setdefault(a["alert_id"], []).append(a)
+    for aid, group in by_id.items():  # one alert per episode: opened once, escalated at most once
+        assert [a["revision"] for a in group] in ([1], [1, 2]), aid
+        assert group[0]["escalated"] is False and all(a["escalated"] for a in group[1:])
+        assert len({(a["conversation_id"], a["episode"]) for a in group}) == 1
     huge = json.dumps({"conversation_id": "z", "speaker": "customer", "text": "啊" * 1_200_000}) + "\n"
     res2 = runner.invoke(main, ["watch", "-"], input=huge + CHATS.read_text(encoding="utf-8") + "not json\n")
     assert res2.exit_code == 0
@@ -323,11 +374,13 @@ def test_webhook_retries_with_backoff_and_dead_letters(tmp_path):
     dead = tmp_path / "dead.jsonl"
     sink = WebhookSink(f"http://127.0.0.1:{srv.server_port}/alerts", str(dead), retries=3, backoff_s=0.2,
                        sleep=waits.append)
-    alert = {"conversation_id": "c", "turn_id": "c-1", "alert_id": "c#1:warning", "level": "warning"}
+    alert = {"conversation_id": "c", "turn_id": "c-1", "alert_id": "c#1@c-1", "revision": 1, "level": "warning"}
     try:
         _Hook.plan[:] = [500, 503]
         assert sink.write(alert) is True
-        assert waits == [0.2, 0.4] and _Hook.got[-1][1] == "c#1:warning"
+        assert waits == [0.2, 0.4] and _Hook.got[-1][1] == "c#1@c-1/1"
+        update = {**alert, "turn_id": "c-3", "revision": 2, "level": "critical", "escalated": True}
+        assert sink.write(update) is True and _Hook.got[-1][1] == "c#1@c-1/2", "an update has its own key"
         _Hook.plan[:] = [400]
         assert sink.write(alert) is False  # permanent: no retry
         _Hook.plan[:] = [500] * 10
@@ -339,6 +392,28 @@ def test_webhook_retries_with_backoff_and_dead_letters(tmp_path):
     lines = [json.loads(x) for x in dead.read_text(encoding="utf-8").splitlines()]
     assert [x["error"] for x in lines] == ["HTTP 400", "HTTP 500"] and lines[0]["alert"] == alert
     assert [x["attempts"] for x in lines] == [1, 4]
+
+
+# ---------------------------------------------------------------- Redis
+def test_redis_sink_dedupes_redeliveries_but_takes_updates(redis_port):
+    import redis
+
+    from voc.transports.redis_streams import RedisStreamSink
+
+    r = redis.Redis(port=redis_port)
+    r.delete("sink-test")
+    sink = RedisStreamSink(f"redis://127.0.0.1:{redis_port}/0?stream=sink-test&dedupe_ttl=60")
+    base = {"conversation_id": "c", "turn_id": "c-1", "ts": "2026-11-24T10:00:00Z", "level": "warning",
+            "score": 0.5, "reasons": [{"cue": "anger", "turn_id": "c-1", "text": "x"}], "pillars": [],
+            "suggestion": "s", "latency_ms": 1.0, "alert_id": f"c#1@c-1-{time.time_ns()}", "revision": 1,
+            "escalated": False, "previous_level": None}
+    update = {**base, "turn_id": "c-2", "level": "critical", "revision": 2, "escalated": True,
+              "previous_level": "warning"}
+    for a in (base, base, update, update):  # each line delivered twice (at-least-once)
+        sink.write(a)
+    sink.close()
+    got = [json.loads(f[b"alert"]) for _, f in r.xrange("sink-test")]
+    assert [(a["revision"], a["level"]) for a in got] == [(1, "warning"), (2, "critical")]
 
 
 # ---------------------------------------------------------------- Redis: kill -9 mid-stream
@@ -421,7 +496,7 @@ def test_redis_kill9_mid_stream_loses_nothing_and_duplicates_nothing(redis_port,
         now = int(eid.decode().split("-")[0]) / 1000
         states[fb.conversation_id], alert = pure_step(states.get(fb.conversation_id), fb, now, cfg)
         if alert:
-            expected.add((alert["alert_id"], alert["turn_id"]))
+            expected.add((alert["alert_id"], alert["revision"], alert["turn_id"]))
     assert expected
 
     a = _consumer(redis_port, "a")
@@ -454,8 +529,10 @@ def test_redis_kill9_mid_stream_loses_nothing_and_duplicates_nothing(redis_port,
     assert len(applied) == total and len(set(applied)) == total, "every turn applied exactly once"
     assert int(r.get("voc:watch:turns:voc:processed")) == total
     assert r.xpending("turns", "voc")["pending"] == 0
-    got = [(f[b"alert_id"].decode(), json.loads(f[b"alert"])["turn_id"]) for _, f in r.xrange("alerts")]
+    got = [(f[b"alert_id"].decode(), int(f[b"revision"]), json.loads(f[b"alert"])["turn_id"])
+           for _, f in r.xrange("alerts")]
     assert len(got) == len(set(got)), "no duplicate alert"
+    assert len({(aid, rev) for aid, rev, _ in got}) == len(got), "each alert opened once, updated at most once"
     assert set(got) == expected, "no alert lost, none invented"
     print(f"\nredis fault test: {total} turns, killed a at {processed_at_kill} "
           f"({pending_a} read, unacknowledged), killed b, restarted b; {len(got)} alerts, all once")

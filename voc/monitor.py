@@ -4,19 +4,30 @@
 from the same analyzer `voc analyze` uses) and the arrival clock `now` (seconds; injected, never
 read here), and returns the conversation's next state and at most one alert. It never mutates its
 inputs, so the same state and turn always give the same result: a redelivered turn replayed from a
-persisted state produces the identical alert (same `alert_id`), which is what lets the Redis driver
-promise one alert per episode across crashes (voc/transports/redis_streams.py).
+persisted state produces the identical alert (same `alert_id` and `revision`), which is what lets the
+Redis driver promise one alert per episode across crashes (voc/transports/redis_streams.py).
+`advance` is the same transition applied in place (the Monitor and the Redis driver own their
+states, so they skip the copy).
 
 The model (thresholds in pipelines/watch.toml): customer turns move an EWMA level with their
 frustration plus bonuses (threat/escalation cues, repeated question, rising negativity, a long wait
 for a reply); agent turns move it by their cues (blame shifting and stock replies raise it, empathy
-and ownership lower it; no acknowledgement of a frustrated customer raises it). Hysteresis: an
-episode opens at `warning`, may escalate once to `critical`, and closes below `rearm`.
+and ownership lower it; no acknowledgement of a frustrated customer raises it).
+
+Episodes (what a supervisor sees): the level crossing `warning` (or `critical` directly) opens an
+episode and raises ONE alert, with an `alert_id` of its own. If the same episode later crosses
+`critical`, the alert is UPDATED: a second line with the same `alert_id`, `revision` 2,
+`escalated: true` and `previous_level: "warning"` (a board replaces the card; it is not a new
+alert). Nothing else is sent for the episode. It closes (re-arms) only when a customer turn leaves
+the level below `rearm`, i.e. the customer has calmed down: an agent's apology alone does not close
+it. A conversation that ends (idle past `idle_timeout_s`, evicted) starts afresh; alert ids carry
+the turn that opened the episode, so a conversation that comes back never reuses an old id.
 """
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from functools import lru_cache
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -131,6 +142,7 @@ class ConvState:
     customer_turns: int = 0
     episode: int = 0                 # episodes opened so far
     active: str | None = None        # level alerted in the open episode: warning | critical | None
+    alert_id: str | None = None      # the open episode's alert (updated in place on escalation)
     last_t: float | None = None      # event time of the latest turn (ts, else arrival)
     last_seen: float = 0.0           # arrival clock of the latest turn (for idle eviction)
     waiting_since: float | None = None  # first customer turn still without an agent reply
@@ -151,10 +163,11 @@ class ConvState:
 
     def copy(self) -> "ConvState":
         return ConvState(self.conversation_id, self.level, self.customer_turns, self.episode, self.active,
-                         self.last_t, self.last_seen, self.waiting_since, self.last_x, self.last_neg,
+                         self.alert_id, self.last_t, self.last_seen, self.waiting_since, self.last_x, self.last_neg,
                          list(self.history), list(self.reasons), list(self.seen), self.turns, self.lang)
 
 
+@lru_cache(maxsize=4096)
 def parse_ts(ts: str | None) -> float | None:
     """ISO-8601 -> epoch seconds (naive times are UTC); None when absent or unreadable."""
     if not ts:
@@ -168,12 +181,16 @@ def parse_ts(ts: str | None) -> float | None:
     return dt.timestamp()
 
 
-def _bigrams(text: str) -> set:
+@lru_cache(maxsize=16384)
+def _bigrams(text: str) -> frozenset:
+    """Character bigrams of a folded text without punctuation/space. Cached: a conversation's
+    earlier turns are compared with each new one, and recomputing their sets was the monitor's
+    largest cost (a pure function of the text, so the cache cannot change a result)."""
     s = _NON_WORD.sub("", text)
-    return {s[i:i + 2] for i in range(len(s) - 1)}
+    return frozenset([s[i:i + 2] for i in range(len(s) - 1)])
 
 
-def _similarity(a: set, b: set) -> float:
+def _similarity(a: frozenset, b: frozenset) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
@@ -181,14 +198,27 @@ def _quote(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1] + "…"
 
 
+# what `advance` did with a turn
+APPLIED, DUPLICATE, IGNORED = "applied", "duplicate", "ignored"
+
+
 def step(state: ConvState | None, turn: Feedback, now: float, cfg: WatchConfig):
-    """One turn through the conversation's state machine -> (new state, alert dict | None)."""
+    """One turn through the conversation's state machine -> (new state, alert dict | None).
+    Pure: `state` is not touched (the new state is a copy)."""
     s = ConvState(turn.conversation_id) if state is None else state.copy()
+    alert, _, _ = advance(s, turn, now, cfg)
+    return s, alert
+
+
+def advance(s: ConvState, turn: Feedback, now: float, cfg: WatchConfig) -> tuple[dict | None, str, bool]:
+    """`step` in place on a state the caller owns -> (alert | None, APPLIED | DUPLICATE | IGNORED,
+    the turn's ts is older than the conversation's latest)."""
     tid = turn.turn_id or turn.id
     if tid in s.seen:  # a redelivered turn: already applied
-        return s, None
+        return None, DUPLICATE, False
     s.seen.append(tid)
-    del s.seen[:-cfg.seen_turns]
+    if len(s.seen) > cfg.seen_turns:
+        del s.seen[:-cfg.seen_turns]
     t = parse_ts(turn.ts)
     t = now if t is None else t
     late = s.last_t is not None and t < s.last_t - cfg.out_of_order_s
@@ -201,11 +231,13 @@ def step(state: ConvState | None, turn: Feedback, now: float, cfg: WatchConfig):
     elif turn.speaker == "agent":
         _agent(s, turn, t, late, cfg, found)
     else:
-        return s, None
+        return None, IGNORED, late
     for cue, text, weight, detail in found:
         s.reasons.append([s.turns, cue, tid, text, round(weight, 4), detail])
-    s.reasons = [r for r in s.reasons if r[0] > s.turns - cfg.reason_window][-4 * cfg.reasons_max:]
-    return s, _decide(s, turn, t, cfg)
+    oldest = s.turns - cfg.reason_window
+    if s.reasons and (s.reasons[0][0] <= oldest or len(s.reasons) > 4 * cfg.reasons_max):
+        s.reasons = [r for r in s.reasons if r[0] > oldest][-4 * cfg.reasons_max:]
+    return _decide(s, turn, t, cfg), APPLIED, late
 
 
 def _customer(s: ConvState, turn: Feedback, t: float, late: bool, cfg: WatchConfig, found: list) -> None:
@@ -227,7 +259,8 @@ def _customer(s: ConvState, turn: Feedback, t: float, late: bool, cfg: WatchConf
         x += cfg.rising_bonus
         found.append(["rising_negativity", _quote(turn.text), 0.5, None])
     folded = fold(turn.text)[: cfg.history_chars]
-    if len(_NON_WORD.sub("", folded)) >= cfg.repeat_min_chars and s.history:
+    long_enough = len(_NON_WORD.sub("", folded)) >= cfg.repeat_min_chars
+    if long_enough and s.history:
         mine = _bigrams(folded)
         best = max(_similarity(mine, _bigrams(h)) for h in s.history)
         if best >= cfg.repeat_similarity:
@@ -245,9 +278,10 @@ def _customer(s: ConvState, turn: Feedback, t: float, late: bool, cfg: WatchConf
     s.level = (1 - alpha) * s.level + alpha * x
     s.customer_turns += 1
     s.last_x, s.last_neg = x, neg
-    if len(_NON_WORD.sub("", folded)) >= cfg.repeat_min_chars:
+    if long_enough:
         s.history.append(folded)
-        del s.history[:-cfg.history_turns]
+        if len(s.history) > cfg.history_turns:
+            del s.history[:-cfg.history_turns]
 
 
 def _agent(s: ConvState, turn: Feedback, t: float, late: bool, cfg: WatchConfig, found: list) -> None:
@@ -274,24 +308,34 @@ def _agent(s: ConvState, turn: Feedback, t: float, late: bool, cfg: WatchConfig,
 
 
 def _decide(s: ConvState, turn: Feedback, t: float, cfg: WatchConfig) -> dict | None:
+    """Open an episode (new alert), escalate it (update of the same alert), close it, or nothing."""
     rearm, warning, critical = cfg.levels(s.lang)
-    if s.active is not None and s.level < rearm:
-        s.active = None  # the episode is over; re-armed
+    if s.active is not None:
+        if s.level < rearm:
+            if turn.speaker == "customer":  # the customer has calmed down: the episode is over
+                s.active = s.alert_id = None
+            return None
+        if s.active == "warning" and s.level >= critical:
+            s.active = "critical"  # same episode, same alert: an update, not a new alert
+            return build_alert(s, turn, t, cfg, previous="warning")
         return None
-    if s.customer_turns < cfg.min_customer_turns:
+    if s.customer_turns < cfg.min_customer_turns or s.level < warning:
         return None
-    if s.active is None and s.level >= warning:
-        s.episode += 1
-        s.active = "critical" if s.level >= critical else "warning"
-        return build_alert(s, turn, t, cfg)
-    if s.active == "warning" and s.level >= critical:
-        s.active = "critical"
-        return build_alert(s, turn, t, cfg)
-    return None
+    s.episode += 1
+    s.active = "critical" if s.level >= critical else "warning"
+    s.alert_id = f"{s.conversation_id}#{s.episode}@{turn.turn_id or turn.id}"
+    return build_alert(s, turn, t, cfg)
 
 
-def build_alert(s: ConvState, turn: Feedback, t: float, cfg: WatchConfig) -> dict:
-    """The contract alert (CONTRACT.md) plus alert_id/episode; latency_ms is set by the emitter."""
+def delivery_key(alert: dict) -> str:
+    """One key per line a sink delivers (an alert and its escalation update are two lines of the same
+    alert): the idempotency key for webhooks and the Redis sink's de-duplication."""
+    return f"{alert.get('alert_id', '')}/{alert.get('revision', 1)}"
+
+
+def build_alert(s: ConvState, turn: Feedback, t: float, cfg: WatchConfig, previous: str | None = None) -> dict:
+    """The contract alert (CONTRACT.md) plus alert_id, episode, revision, escalated, previous_level;
+    latency_ms is set by the emitter."""
     ranked, seen = [], set()
     for r in sorted(s.reasons, key=lambda r: (-r[4], -r[0])):
         key = (r[1], r[2], r[3])
@@ -323,53 +367,57 @@ def build_alert(s: ConvState, turn: Feedback, t: float, cfg: WatchConfig) -> dic
     return {"conversation_id": s.conversation_id, "turn_id": turn.turn_id or turn.id, "ts": ts,
             "level": s.active, "score": round(min(1.0, max(0.0, s.level)), 4), "reasons": reasons,
             "pillars": pillars, "suggestion": suggestion, "latency_ms": None,
-            "alert_id": f"{s.conversation_id}#{s.episode}:{s.active}", "episode": s.episode}
+            "alert_id": s.alert_id, "episode": s.episode, "revision": 1 if previous is None else 2,
+            "escalated": previous is not None, "previous_level": previous}
 
 
 class Monitor:
     """In-memory states of many conversations, bounded: LRU beyond `max_conversations`, and states
-    idle for `idle_timeout_s` (arrival clock) are dropped. `counters` tallies what happened."""
+    idle for `idle_timeout_s` (arrival clock) are dropped. `counters` tallies what happened
+    (`alerts` counts new alerts, `alert_updates` their escalations)."""
 
     def __init__(self, cfg: WatchConfig):
         self.cfg = cfg
         self.states: OrderedDict[str, ConvState] = OrderedDict()
-        self.counters = {"turns": 0, "alerts": 0, "evicted_lru": 0, "evicted_idle": 0,
+        self.counters = {"turns": 0, "alerts": 0, "alert_updates": 0, "evicted_lru": 0, "evicted_idle": 0,
                          "out_of_order": 0, "duplicate_turn": 0, "unknown_speaker": 0}
 
     def __len__(self) -> int:
         return len(self.states)
 
     def process(self, turn: Feedback, now: float) -> dict | None:
-        self.evict_idle(now)
-        cid = turn.conversation_id
-        old = self.states.get(cid)
-        self.counters["turns"] += 1
+        counters, states = self.counters, self.states
+        if states:
+            self.evict_idle(now)
+        counters["turns"] += 1
         if turn.speaker is None:
-            self.counters["unknown_speaker"] += 1
+            counters["unknown_speaker"] += 1
             return None
-        if old is not None:
-            if (turn.turn_id or turn.id) in old.seen:
-                self.counters["duplicate_turn"] += 1
-                return None
-            t = parse_ts(turn.ts)
-            if t is not None and old.last_t is not None and t < old.last_t - self.cfg.out_of_order_s:
-                self.counters["out_of_order"] += 1
-        new, alert = step(old, turn, now, self.cfg)
-        self.states[cid] = new
-        self.states.move_to_end(cid)
-        while len(self.states) > self.cfg.max_conversations:
-            self.states.popitem(last=False)
-            self.counters["evicted_lru"] += 1
+        cid = turn.conversation_id
+        st = states.get(cid)
+        if st is None:
+            st = states[cid] = ConvState(cid)
+            if len(states) > self.cfg.max_conversations:
+                states.popitem(last=False)
+                counters["evicted_lru"] += 1
+        else:
+            states.move_to_end(cid)
+        alert, status, late = advance(st, turn, now, self.cfg)  # the monitor owns its states: no copy
+        if status == DUPLICATE:
+            counters["duplicate_turn"] += 1
+        elif late and parse_ts(turn.ts) is not None:  # by its own timestamp (not a ts-less turn's arrival)
+            counters["out_of_order"] += 1
         if alert is not None:
-            self.counters["alerts"] += 1
+            counters["alert_updates" if alert["escalated"] else "alerts"] += 1
         return alert
 
     def evict_idle(self, now: float) -> None:
         """States are kept in arrival order (LRU), so the idle ones are at the front."""
         limit = now - self.cfg.idle_timeout_s
-        while self.states:
-            cid, st = next(iter(self.states.items()))
+        states = self.states
+        while states:
+            st = states[next(iter(states))]
             if st.last_seen > limit:
                 break
-            self.states.popitem(last=False)
+            states.popitem(last=False)
             self.counters["evicted_idle"] += 1

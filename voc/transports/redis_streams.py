@@ -5,7 +5,7 @@ How a batch of turns is handled (`RedisConsumer._process`):
    (PEL) until XACKed. Each turn is parsed and analysed; its `now` is the entry id's millisecond
    time, fixed by the server at XADD, so a redelivered turn sees exactly the same clock.
 2. WATCH the state keys of the batch's conversations, MGET their states (JSON of `ConvState`),
-   run `monitor.step` over the turns in stream order. A turn whose id is in the state's `seen`
+   run the state machine (`monitor.advance`) over the turns in stream order. A turn whose id is in the state's `seen`
    list was already applied (a redelivery after a crash between commit and ... nothing: see 3) and
    is skipped.
 3. MULTI: SET every new state (with EX = idle timeout, the Redis-side eviction), XADD each alert to
@@ -14,12 +14,13 @@ How a batch of turns is handled (`RedisConsumer._process`):
    or not at all. If another consumer changed one of the states meanwhile, EXEC fails (WATCH) and
    the batch is recomputed from the fresh states, where the other consumer's turns are `seen`.
    A consumer killed before EXEC leaves its entries pending with the old states: whoever claims
-   them recomputes the same transition and the same alert (same `alert_id`); killed after EXEC,
+   them recomputes the same transition and the same alert line (same `alert_id` and `revision`); killed after EXEC,
    everything is already durable. Hence: no turn lost, each applied once, one alert per episode.
 4. Alerts for sinks that are not streams on this server (stdout, webhook) are written to the outbox
    stream inside the transaction, delivered after EXEC, then XDELed. A consumer killed between EXEC
    and delivery leaves them in the outbox; the next consumer to start delivers outbox entries older
-   than `claim_idle_ms` (at-least-once: a receiver drops repeats by `alert_id`).
+   than `claim_idle_ms` (at-least-once: a receiver drops repeats by (`alert_id`, `revision`); an
+   escalation is the same `alert_id` with revision 2, an update, not a repeat).
 Crashed consumers' pending entries are taken over with XAUTOCLAIM once idle for `claim_idle_ms`;
 a restarted consumer with the same name first re-reads its own pending entries (id 0).
 Turns of one conversation handled concurrently by two consumers are applied once each, in commit
@@ -33,7 +34,7 @@ import os
 import socket
 import time
 
-from voc.monitor import ConvState, WatchConfig, parse_ts, step
+from voc.monitor import DUPLICATE, ConvState, WatchConfig, advance, delivery_key, parse_ts
 from voc.transports import redis_params
 from voc.transports.engine import Counts, TurnReader
 
@@ -48,13 +49,15 @@ def _client(url: str):
 
 
 def alert_fields(alert: dict) -> dict:
-    return {"alert": json.dumps(alert, ensure_ascii=False), "alert_id": alert.get("alert_id", ""),
-            "conversation_id": alert["conversation_id"], "level": alert["level"]}
+    return {"alert": json.dumps(alert, ensure_ascii=False), "alert_id": alert.get("alert_id") or "",
+            "revision": alert.get("revision", 1), "conversation_id": alert["conversation_id"],
+            "level": alert["level"]}
 
 
 class RedisStreamSink:
-    """XADD alerts to a stream. Outside a consumer transaction the write is deduplicated by alert_id
-    (SET NX and XADD in one Lua call), so redelivered alerts are not appended twice."""
+    """XADD alerts to a stream. Outside a consumer transaction the write is deduplicated by alert_id and
+    revision (SET NX and XADD in one Lua call), so redelivered lines are not appended twice while an
+    escalation update (same alert_id, revision 2) still goes through."""
 
     _LUA = ("if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then "
             "return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3)) end "
@@ -72,7 +75,7 @@ class RedisStreamSink:
 
     def write(self, alert: dict) -> None:
         flat = [x for kv in alert_fields(alert).items() for x in kv]
-        key = f"voc:alert-sent:{self.stream}:{alert.get('alert_id', '')}"
+        key = f"voc:alert-sent:{self.stream}:{delivery_key(alert)}"
         if self._script(keys=[key, self.stream], args=[self.dedupe_ttl, self.maxlen, *flat]):
             self.count += 1
 
@@ -217,7 +220,10 @@ class RedisConsumer:
             except redis.WatchError:
                 self.counts["state_conflicts"] += 1
         self.counts["turns"] += len(applied)
-        self.counts["alerts"] += len(alerts)
+        updates = sum(1 for alert, _ in alerts if alert.get("escalated"))
+        self.counts["alerts"] += len(alerts) - updates
+        if updates:
+            self.counts["alert_updates"] += updates
         if self.external and alerts:
             for (alert, arrival), pos in zip(alerts, outbox_at):
                 self._deliver(alert, arrival)
@@ -227,18 +233,19 @@ class RedisConsumer:
                 self.on_alert(alert)
 
     def _apply(self, items, states) -> tuple[list, list]:
+        """The batch's turns through the state machine, in place on `states` (read from Redis for
+        this attempt only, so a retried transaction starts again from fresh copies)."""
         alerts, applied = [], []
         for fb, now, arrival in items:
             st = states.get(fb.conversation_id)
-            if st is not None:
-                if fb.turn_id in st.seen:
-                    self.counts["duplicate_turn"] += 1
-                    continue
-                t = parse_ts(fb.ts)
-                if t is not None and st.last_t is not None and t < st.last_t - self.cfg.out_of_order_s:
-                    self.counts["out_of_order"] += 1
-            st, alert = step(st, fb, now, self.cfg)
-            states[fb.conversation_id] = st
+            if st is None:
+                st = states[fb.conversation_id] = ConvState(fb.conversation_id)
+            alert, status, late = advance(st, fb, now, self.cfg)
+            if status == DUPLICATE:
+                self.counts["duplicate_turn"] += 1
+                continue
+            if late and parse_ts(fb.ts) is not None:
+                self.counts["out_of_order"] += 1
             applied.append(fb.turn_id)
             if alert is not None:
                 alerts.append((alert, arrival))

@@ -43,15 +43,18 @@ def replay_report(analyzer, cfg: WatchConfig, path: str, sinks, report: bool = T
 
 def render(path, alerts, timelines, turn_ms, speakers, w, seconds) -> str:
     n = sum(speakers.values())
-    by_level = {lv: sum(a["level"] == lv for a in alerts) for lv in ("warning", "critical")}
+    opened = [a for a in alerts if not a.get("escalated")]
+    by_level = {lv: sum(a["level"] == lv for a in opened) for lv in ("warning", "critical")}
+    updates = len(alerts) - len(opened)
     episodes = {(a["conversation_id"], a["episode"]) for a in alerts}
     alerted = {a["conversation_id"] for a in alerts}
     lat = [a["latency_ms"] for a in alerts]
     out = [f"voc watch replay: {path}",
            f"  turns {n} (customer {speakers.get('customer', 0)}, agent {speakers.get('agent', 0)}) in "
            f"{len(timelines)} conversations, {seconds:.2f}s ({n / seconds if seconds else 0:.0f} turns/s)",
-           f"  alerts {len(alerts)}: warning {by_level['warning']}, critical {by_level['critical']}; "
-           f"episodes {len(episodes)}; conversations alerted {len(alerted)}/{len(timelines)}",
+           f"  alerts {len(opened)} (opened at warning {by_level['warning']}, at critical {by_level['critical']}), "
+           f"escalated to critical later {updates} (updates of the same alert); episodes {len(episodes)}; "
+           f"conversations alerted {len(alerted)}/{len(timelines)}",
            f"  counters: {w.stats()}", "",
            "latency, turn arrival -> alert emitted (ms): " + _pcts(lat),
            "latency, turn arrival -> decision, every turn (ms): " + _pcts(turn_ms), "",
@@ -61,7 +64,8 @@ def render(path, alerts, timelines, turn_ms, speakers, w, seconds) -> str:
         rows = timelines[cid]
         fired = [a for _, _, a in rows if a]
         head = f"  {cid}: {len(rows)} turns, peak {max(lv for _, lv, _ in rows):.2f}"
-        head += ", alerts: " + ", ".join(f"{a['level']}@{a['turn_id']}" for a in fired) if fired else ", no alert"
+        head += ", alerts: " + ", ".join(f"{'escalated to ' if a.get('escalated') else ''}{a['level']}@{a['turn_id']}"
+                                         for a in fired) if fired else ", no alert"
         out.append(head)
         if not fired:
             continue
@@ -71,7 +75,8 @@ def render(path, alerts, timelines, turn_ms, speakers, w, seconds) -> str:
             out.append(f"    {ts} {fb.speaker:<8} {fb.turn_id:<12} {lv:.2f} {_bar(lv)} {text}")
             if a:
                 why = "; ".join(f"{r['cue']} \"{r['text']}\"" for r in a["reasons"][:3])
-                out.append(f"    >> {a['level'].upper()} score {a['score']:.2f} [{', '.join(a['pillars'])}] {why}")
+                kind = f"UPDATE {a['alert_id']}: escalated to " if a.get("escalated") else f"ALERT {a['alert_id']}: "
+                out.append(f"    >> {kind}{a['level'].upper()} score {a['score']:.2f} [{', '.join(a['pillars'])}] {why}")
                 out.append(f"       suggestion: {a['suggestion']}")
     return "\n".join(out)
 

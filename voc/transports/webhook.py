@@ -3,8 +3,10 @@
 Retried: connection errors, timeouts, HTTP 408, 425, 429 and 5xx (waits backoff_s * 2**attempt,
 capped at max_backoff_s, honouring a numeric Retry-After). Permanent: any other 4xx, or retries
 exhausted; the alert then goes to the dead-letter file (JSONL, one object per line with the alert,
-the error and the attempts, fsynced) and the stream goes on. Each request carries the alert's id in
-an `Idempotency-Key` header so a receiver can drop the duplicates at-least-once delivery may cause.
+the error and the attempts, fsynced) and the stream goes on. Each request carries an
+`Idempotency-Key` header, `<alert_id>/<revision>` (an escalation update of the same alert is
+revision 2), so a receiver can drop the duplicates at-least-once delivery may cause and still take
+the update.
 Uses only the standard library (urllib); `opener` and `sleep` are injectable for tests.
 """
 from __future__ import annotations
@@ -15,6 +17,8 @@ import os
 import time
 import urllib.error
 import urllib.request
+
+from voc.monitor import delivery_key
 
 log = logging.getLogger("voc.watch")
 _RETRY_STATUS = {408, 425, 429}
@@ -43,7 +47,7 @@ class WebhookSink:
             try:
                 req = urllib.request.Request(self.url, data=body, method="POST", headers={
                     "Content-Type": "application/json; charset=utf-8",
-                    "Idempotency-Key": str(alert.get("alert_id", "")), "User-Agent": "voc-watch"})
+                    "Idempotency-Key": delivery_key(alert), "User-Agent": "voc-watch"})
                 with self.opener(req, timeout=self.timeout_s) as resp:
                     resp.read()
                 self.sent += 1
