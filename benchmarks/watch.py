@@ -58,13 +58,14 @@ def quality() -> None:
     print("== STC-3 alert quality (dissatisfied S_mean <= -0.5 vs satisfied S_mean >= 0.5) ==")
     print(f"analyzer: {analyzer.provenance['sentiment_model']}, lexicons {analyzer.lexicons.hash}")
     head = (f"{'lang':<4} {'split':<9} {'dissat':>6} {'sat':>5} {'prec':>6} {'recall':>6} {'F1':>6} "
-            f"{'alerts/ep':>9} {'same-level/ep':>13} {'alerts/dlg':>10} {'fire turn (median, mean)':>25} {'turns/s':>8}")
+            f"{'alerts/ep':>9} {'max/ep':>6} {'updates/ep':>10} {'lines/ep':>8} {'alerts/dlg':>10} "
+            f"{'fire turn (median, mean)':>25} {'turns/s':>8}")
     print(head)
     for lang in ("zh", "en"):
         rows = [json.loads(x) for x in open(DEV / "dialogues" / f"stc3_{lang}.jsonl", encoding="utf-8")]
         for split, part in (("tune", 0), ("held-out", 1)):
             tp = fp = fn = 0
-            alerts = episodes = alerted = max_same = turns = 0
+            ids = lines = updates = episodes = alerted = most = turns = 0
             fire_at: list[int] = []
             t0 = time.perf_counter()
             for r in rows:
@@ -73,7 +74,7 @@ def quality() -> None:
                 cls = 1 if r["S_mean"] <= -0.5 else 0 if r["S_mean"] >= 0.5 else None
                 if cls is None:
                     continue
-                state, first, levels = None, None, []
+                state, first, dlg_ids = None, None, {}
                 for i, t in enumerate(r["turns"]):
                     fb = Feedback(id=f"{r['id']}-{i}", raw_text=t["text"], conversation_id=r["id"],
                                   turn_id=f"{r['id']}-{i}",
@@ -82,12 +83,14 @@ def quality() -> None:
                     state, alert = step(state, fb, float(i), cfg)
                     turns += 1
                     if alert:
-                        alerts += 1
-                        levels.append((alert["episode"], alert["level"]))
+                        lines += 1
+                        updates += bool(alert["escalated"])
+                        dlg_ids.setdefault(alert["episode"], set()).add(alert["alert_id"])
                         first = i + 1 if first is None else first
-                episodes += state.episode
-                if levels:
-                    max_same = max(max_same, max(levels.count(x) for x in levels))
+                episodes += state.episode  # episodes the state machine opened in this dialogue
+                ids += sum(len(v) for v in dlg_ids.values())  # distinct alert ids: what a supervisor counts
+                if dlg_ids:
+                    most = max(most, max(len(v) for v in dlg_ids.values()))
                 if first is not None:
                     alerted += 1
                     fire_at.append(first)
@@ -99,11 +102,14 @@ def quality() -> None:
             rc = tp / (tp + fn) if tp + fn else 0.0
             f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
             fire = f"{statistics.median(fire_at):.0f}, {statistics.mean(fire_at):.2f}" if fire_at else "-"
+            ep = max(1, episodes)
             print(f"{lang:<4} {split:<9} {tp + fn:>6} {_satisfied(rows, part):>5} {p:>6.3f} {rc:>6.3f} {f1:>6.3f} "
-                  f"{alerts / max(1, episodes):>9.2f} {max_same:>13} {alerts / max(1, alerted):>10.2f} {fire:>25} "
-                  f"{turns / secs:>8.0f}")
+                  f"{ids / ep:>9.2f} {most:>6} {updates / ep:>10.2f} {lines / ep:>8.2f} {ids / max(1, alerted):>10.2f} "
+                  f"{fire:>25} {turns / secs:>8.0f}")
     print("fire turn: 1-based index of the turn (customer or helpdesk) at which the dialogue's first alert fired.")
-    print("alerts/ep counts warning and critical; same-level/ep is the most alerts of one level in one episode.")
+    print("alerts/ep: distinct alert ids per episode (max/ep: the most in one episode); updates/ep: warning -> "
+          "critical escalations sent as an update of the same alert; lines/ep: alert lines (new + updates); "
+          "alerts/dlg: distinct alert ids per alerted dialogue.")
     print()
 
 

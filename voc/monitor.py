@@ -74,6 +74,7 @@ class WatchConfig:
     seen_turns: int = 64
     max_line_bytes: int = 1_000_000
     max_turn_chars: int = 4000
+    max_batch: int = 16              # turns analysed (and, on Redis, committed) together at most
     out_of_order_s: float = 0.0
     # language -> {"warning", "critical", "rearm"} overriding the defaults ([levels.<lang>] tables)
     lang_levels: dict = field(default_factory=dict)
@@ -106,6 +107,8 @@ class WatchConfig:
                 raise ConfigError(f"{path}: need 0 < rearm < warning <= critical <= 1 (levels {lang or ''})")
         if not 0 < cfg.alpha <= 1:
             raise ConfigError(f"{path}: need 0 < alpha <= 1")
+        if int(cfg.max_batch) < 1:
+            raise ConfigError(f"{path}: need max_batch >= 1")
         cfg.reasons = reason_catalogue(lexicons, data.get("reasons") or {})
         return cfg
 

@@ -54,7 +54,7 @@ def watch(source, sinks, follow, replay, report, config_path, consumer, batch, b
     analyzer.analyze(_warmup())  # first-call costs (segmenter dictionaries) before the clock runs
     if not sinks:
         sinks = () if report else ("-",)
-    outs = [open_sink(s, dead_letter=dead_letter, retries=retries) for s in sinks]
+    outs = [_file_safe(open_sink(s, dead_letter=dead_letter, retries=retries), s, dead_letter) for s in sinks]
     started = time.perf_counter()
     try:
         if replay:
@@ -74,13 +74,13 @@ def watch(source, sinks, follow, replay, report, config_path, consumer, batch, b
         w = Watch(analyzer, cfg, outs, stats_every=stats_every)
         click.echo(f"voc watch: ready, reading {source}", err=True)
         if source == "-":
-            lines = stdio.stdin_batches(cfg.max_line_bytes)
+            lines = stdio.stdin_batches(cfg.max_line_bytes, cfg.max_batch)
         elif follow:
             stop = _idle_stopper(w, stop_after_idle)
             lines = stdio.follow_lines(source, cfg.max_line_bytes, stop=stop)
         else:
             w.clock = EventClock()
-            lines = stdio.file_batches(source, cfg.max_line_bytes)
+            lines = stdio.file_batches(source, cfg.max_line_bytes, cfg.max_batch)
         try:
             w.run(lines)
         except KeyboardInterrupt:
@@ -110,6 +110,44 @@ def _run_redis(source, analyzer, cfg, outs, consumer, batch, block_ms, claim_idl
         pass
     click.echo(f"voc watch: consumer {rc.consumer}: {counts.line()} in {time.perf_counter() - started:.1f}s",
                err=True)
+
+
+def _file_safe(sink, spec: str, dead_letter: str):
+    """Sinks that write local files (stdout, a webhook's dead-letter file) get clear write errors."""
+    return _FileSafeSink(sink, spec, dead_letter) if spec in ("-", "stdout") or spec.startswith("http") else sink
+
+
+class _FileSafeSink:
+    """A stdout or webhook sink whose local writes (stdout, the dead-letter file) fail with a clear
+    one-line error naming the file instead of a traceback or an error blamed on the source."""
+
+    def __init__(self, sink, spec: str, dead_letter: str):
+        self.sink, self.failed = sink, False
+        self.where = "-" if spec in ("-", "stdout") else dead_letter
+        self.what = "" if self.where == "-" else f" (dead-letter file for {spec})"
+
+    def __getattr__(self, name):
+        return getattr(self.sink, name)
+
+    def write(self, alert):
+        from voc.io.writers import writing
+
+        try:
+            with writing(self.where, "; this alert and any after it were not written", self.what):
+                return self.sink.write(alert)
+        except Exception:
+            self.failed = True
+            raise
+
+    def close(self):
+        from voc.io.writers import writing
+
+        try:
+            with writing(self.where, label=self.what):
+                self.sink.close()
+        except Exception:
+            if not self.failed:  # after a failed write, report that failure, not the close
+                raise
 
 
 def _idle_stopper(w, seconds):

@@ -162,11 +162,19 @@ class RedisConsumer:
 
     # ------------------------------------------------------------------ one batch
     def _process(self, entries) -> None:
+        """Entries from one read, in chunks of at most `cfg.max_batch`, each analysed together and
+        committed in its own transaction (so a large read does not hold back the first turns' alerts).
+        Every entry's arrival is the moment the read returned."""
+        arrival = time.perf_counter()
+        step_n = max(1, int(self.cfg.max_batch))
+        for i in range(0, len(entries), step_n):
+            self._process_chunk(entries[i:i + step_n], arrival)
+
+    def _process_chunk(self, entries, arrival: float) -> None:
         items, ack = [], []
         for eid, fields in entries:
             ack.append(eid)
             self.counts["entries"] += 1
-            arrival = time.perf_counter()
             if not fields:
                 self.counts.problem("deleted_entry", f"entry {eid!r}")
                 continue
@@ -174,13 +182,14 @@ class RedisConsumer:
             if data is None:
                 data = json.dumps({k.decode("utf-8", "replace"): v.decode("utf-8", "replace")
                                    for k, v in fields.items()}, ensure_ascii=False)
-            fb = self.reader.parse(data, where=f"entry {eid.decode() if isinstance(eid, bytes) else eid}")
+            sid = eid.decode() if isinstance(eid, bytes) else eid
+            fb = self.reader.parse(data, where=f"entry {sid}")
             if fb is None:
                 continue
-            ms = int((eid.decode() if isinstance(eid, bytes) else eid).split("-")[0])
+            ms = int(sid.split("-", 1)[0])
             items.append((fb, ms / 1000.0, arrival))
-        # The batch the server handed us is analysed in one `pipe` call: the same code path as a
-        # batch of one, but the sentiment model sees the turns together (cheaper per turn).
+        # The chunk is analysed in one `pipe` call: the same code path as a batch of one, but the
+        # sentiment model sees the turns together (cheaper per turn).
         for _ in self.reader.analyzer.pipe([fb for fb, _, _ in items]):
             pass
         convs = sorted({fb.conversation_id for fb, _, _ in items})

@@ -28,7 +28,7 @@ def read_lines(fh, max_line_bytes: int):
             yield line, arrival
 
 
-def read_batches(fh, max_line_bytes: int, max_batch: int = 64):
+def read_batches(fh, max_line_bytes: int, max_batch: int = 16):
     """Yield lists of (bytes, arrival): the complete lines available now, at most `max_batch` per list.
 
     `read1` returns what the pipe holds without waiting for more, so at a trickle every batch is
@@ -58,13 +58,13 @@ def read_batches(fh, max_line_bytes: int, max_batch: int = 64):
             yield batch[i:i + max_batch]
 
 
-def stdin_batches(max_line_bytes: int):
-    yield from read_batches(sys.stdin.buffer, max_line_bytes)
+def stdin_batches(max_line_bytes: int, max_batch: int = 16):
+    yield from read_batches(sys.stdin.buffer, max_line_bytes, max_batch)
 
 
-def file_batches(path: str, max_line_bytes: int):
+def file_batches(path: str, max_line_bytes: int, max_batch: int = 16):
     with open(path, "rb") as fh:
-        yield from read_batches(fh, max_line_bytes)
+        yield from read_batches(fh, max_line_bytes, max_batch)
 
 
 def file_lines(path: str, max_line_bytes: int):
