@@ -319,11 +319,16 @@ def redis_throughput(srv, n, startup_cpu: float) -> tuple[float, float]:
 
 
 def breakdown(n=3000) -> None:
-    """Per-turn CPU cost of each step of the pipeline, in this process (threads 1)."""
+    """Per-turn CPU cost of each step of the pipeline, in this process (threads 1): JSON + turn
+    parsing, the analyzer one turn at a time and in batches of max_batch (as `voc watch` runs it
+    when turns are waiting), the state machine, and the whole `voc watch` loop without the analyzer
+    (read checks, parse, monitor, alert serialisation and the flushed stdout write, to /dev/null)."""
     sys.path.insert(0, str(REPO))
     from voc.analyzer import Analyzer
     from voc.io.turns import parse_turn
     from voc.monitor import Monitor, WatchConfig
+    from voc.transports.engine import Watch
+    from voc.transports.stdio import StdoutSink
 
     analyzer = Analyzer.from_settings()
     cfg = WatchConfig.load(None, analyzer.lexicons)
@@ -335,16 +340,42 @@ def breakdown(n=3000) -> None:
     t = time.process_time()
     for fb in fbs:
         analyzer.analyze(fb)
+    t_an1 = time.process_time() - t
+    fbs = [parse_turn(json.loads(x), "x") for x in lines]
+    t = time.process_time()
+    for i in range(0, n, cfg.max_batch):
+        for _ in analyzer.pipe(fbs[i:i + cfg.max_batch]):
+            pass
     t_an = time.process_time() - t
     mon = Monitor(cfg)
     t = time.process_time()
     for i, fb in enumerate(fbs):
         mon.process(fb, float(i))
     t_mon = time.process_time() - t
+    done = {fb.turn_id: fb for fb in fbs}  # the stream's turn ids are unique
+
+    class Analysed:  # copies the analyzer's results in: what is left is the watch loop itself
+        def pipe(self, batch):
+            for fb in batch:
+                src = done[fb.turn_id]
+                fb.text, fb.lang, fb.sentiment_score, fb.frustration = src.text, src.lang, src.sentiment_score, src.frustration
+                fb.signals, fb.cues = src.signals, src.cues
+                yield fb
+
+    raw = [x.encode("utf-8") for x in lines]
+    with open(os.devnull, "w", encoding="utf-8") as null:
+        w = Watch(Analysed(), cfg, [StdoutSink(null)])
+        t = time.process_time()
+        for i in range(0, n, cfg.max_batch):
+            now = time.perf_counter()
+            w.feed_batch([(x, now) for x in raw[i:i + cfg.max_batch]])
+        t_loop = time.process_time() - t
     us = lambda x: x / n * 1e6  # noqa: E731
-    print(f"per turn, CPU: parse {us(t_parse):.0f} us, analyzer {us(t_an):.0f} us, monitor {us(t_mon):.0f} us "
-          f"(analyzer {analyzer.provenance['sentiment_model']}); ceiling of one core: "
-          f"{n / (t_parse + t_an + t_mon):,.0f} turns/s")
+    print(f"per turn, CPU: parse {us(t_parse):.0f} us, analyzer {us(t_an1):.0f} us one by one / {us(t_an):.0f} us "
+          f"in batches of {cfg.max_batch}, monitor {us(t_mon):.0f} us (analyzer {analyzer.provenance['sentiment_model']})")
+    print(f"  voc watch loop without the analyzer (checks, parse, monitor, {w.monitor.counters['alerts']} alerts + "
+          f"{w.monitor.counters['alert_updates']} updates serialised and flushed): {us(t_loop):.0f} us per turn; "
+          f"ceiling of one core with batched analysis: {n / (t_loop + t_an):,.0f} turns/s")
 
 
 def streams(seconds: float, with_redis: bool) -> None:

@@ -74,7 +74,7 @@ class WatchConfig:
     seen_turns: int = 64
     max_line_bytes: int = 1_000_000
     max_turn_chars: int = 4000
-    max_batch: int = 16              # turns analysed (and, on Redis, committed) together at most
+    max_batch: int = 16              # stdin/file: waiting turns analysed together, at most
     out_of_order_s: float = 0.0
     # language -> {"warning", "critical", "rearm"} overriding the defaults ([levels.<lang>] tables)
     lang_levels: dict = field(default_factory=dict)
