@@ -391,6 +391,9 @@ def test_webhook_retries_with_backoff_and_dead_letters(tmp_path):
         srv.shutdown()
     lines = [json.loads(x) for x in dead.read_text(encoding="utf-8").splitlines()]
     assert [x["error"] for x in lines] == ["HTTP 400", "HTTP 500"] and lines[0]["alert"] == alert
+    from voc.transports import open_sink
+
+    assert open_sink("webhook:http://127.0.0.1:9/api/alerts?token=t").url == "http://127.0.0.1:9/api/alerts?token=t"
     assert [x["attempts"] for x in lines] == [1, 4]
 
 

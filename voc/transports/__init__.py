@@ -2,7 +2,8 @@
 
 Sources: `-` (JSONL on stdin), a file (optionally followed as it grows), a Redis stream read with a
 consumer group (`redis://host:port/0?stream=chat-turns&group=voc`). Sinks: `-`/`stdout` (JSONL),
-a Redis stream (`redis://host:port/0?stream=voc-alerts`), a webhook (`http(s)://...`).
+a Redis stream (`redis://host:port/0?stream=voc-alerts`), a webhook (`http(s)://...`, also written
+`webhook:http(s)://...`).
 Redis and HTTP libraries are imported only when such a URL is used.
 """
 from __future__ import annotations
@@ -37,6 +38,8 @@ def open_sink(spec: str, *, dead_letter: str | None = None, retries: int = 5, ba
         from voc.transports.redis_streams import RedisStreamSink
 
         return RedisStreamSink(spec)
+    if spec.startswith("webhook:"):
+        spec = spec[len("webhook:"):]
     if spec.startswith(("http://", "https://")):
         from voc.transports.webhook import WebhookSink
 
