@@ -41,7 +41,10 @@ from voc.cli.common import lexicons_option, pipeline_option
 def watch(source, sinks, follow, replay, report, config_path, consumer, batch, block_ms, claim_idle_ms,
           stop_after_idle, dead_letter, retries, stats_every, keep_pii, pipeline, lexicons):
     """Raise frustration alerts from chat turns: SOURCE is - (JSONL on stdin), a JSONL file, or
-    redis://HOST:PORT/DB?stream=chat-turns&group=voc (a consumer group, at-least-once)."""
+    redis://HOST:PORT/DB?stream=chat-turns&group=voc (a consumer group, at-least-once).
+
+    One alert per frustration episode; a warning that turns critical is sent again as an update of
+    the same alert (same alert_id, revision 2, escalated true)."""
     from voc.analyzer import Analyzer
     from voc.monitor import WatchConfig
     from voc.transports import is_redis, open_sink
