@@ -5,16 +5,20 @@ BERTopic runs on a sample (at most `sample_size` records) with precomputed embed
     cheap kNN-graph diffusion that pulls paraphrases together, the part of UMAP that matters for
     topics here), then PCA to 64 dimensions. No numba JIT, and O(n^2 d) only on the sample.
     `reducer="umap"` is available for small corpora (40-60 s JIT, ~N^1.3; see ARCHITECTURE.md);
-  - "hdbscan_model": `OverMerge` (default): MiniBatchKMeans-style over-clustering into many small
-    clusters (about 2 x min_topic_size records each, at most 300), whose centroids are then merged
-    by average-linkage agglomeration while their cosine similarity is >= `merge_similarity`; the
-    number of topics follows the data (77 fine intents stay apart, 9 broad categories merge) and,
-    unlike HDBSCAN on PCA output, it does not jump between 3 and 75 topics when a parameter moves.
-    `algorithm="hdbscan"` (HDBSCAN on the reduced vectors) is kept as an option;
+  - "hdbscan_model": `OverMerge` (default): k-means over-clustering into many small cells (about
+    2 x min_topic_size records each, at most `max_clusters`), whose centroids are then merged by
+    average-linkage agglomeration (cosine). Where to cut the merge tree is chosen per corpus: each
+    cut in `MERGE_GRID` is scored by the silhouette of the sampled records (cosine, on a seeded
+    subsample) and the best cut wins, so 77 fine intents stay apart while 9 broad product
+    categories merge, without a threshold tuned to either (a fixed `merge_similarity` is still
+    accepted). `algorithm="hdbscan"` (HDBSCAN on the reduced vectors) is kept as an option;
   - "vectorizer_model": a jieba/spaCy CountVectorizer with zh+en stop words (voc.topics.terms);
   - language="multilingual" (with "english", BERTopic strips every Chinese word).
-The clusters become centroids (mean of their members' centred vectors); clusters smaller than
-`min_topic_size` are dissolved; and every record, sampled or not, is then assigned by one rule
+Topics are sets of prototypes: each surviving over-clustering cell keeps the mean of its members'
+centred vectors as a prototype of its topic (a broad topic such as "phones" is several prototypes:
+screens, batteries, crashes), and a record goes to the topic of its nearest prototype. A single
+mean per topic would misplace the records of a topic that is not one round blob. Topics smaller than
+`min_topic_size` are dissolved; every record, sampled or not, is then assigned by one rule
 (voc.topics.model.TopicModel.nearest), so fitting and assigning cannot disagree.
 Outlier reduction: no record is left out because a density estimate called it noise; each goes to
 its nearest centroid, and only records whose cosine to it is below `min_similarity` (or that have
@@ -41,8 +45,8 @@ class ClusterParams:
     n_components: int = 64
     neighbours: int = 5  # kNN smoothing: neighbours averaged in
     smoothing_steps: int = 2
-    merge_similarity: float = 0.65  # overmerge: clusters at least this similar (cosine in the
-    # reduced space) become one topic; higher -> more, finer topics
+    merge_similarity: float | None = None  # overmerge: None = choose the cut by silhouette over
+    # MERGE_GRID; a number = cells at least this similar (cosine, reduced space) become one topic
     max_clusters: int = 300  # overmerge: the over-clustering's size cap
     n_init: int = 1  # overmerge: k-means restarts
     n_clusters: int | None = None  # kmeans: this many clusters
@@ -54,13 +58,20 @@ class ClusterParams:
         return asdict(self)
 
 
+# Candidate cuts of the merge tree (cosine similarity of merged cells). Below 0.4 unrelated themes
+# merge; above 0.75 a topic is hardly more than one over-clustering cell.
+MERGE_GRID = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75)
+SILHOUETTE_SAMPLE = 3000
+
+
 @dataclass
 class ScopeFit:
-    """What one scope's fit produced: member centroids and c-TF-IDF terms per cluster."""
+    """What one scope's fit produced: topic centroids and the prototypes that stand for them."""
 
-    centroids: np.ndarray  # (k, d) centred space, normalised
-    terms: list[list[tuple[str, float]]]
-    counts: list[int]  # sample members per cluster (after reassignment)
+    centroids: np.ndarray  # (k, d) centred space, normalised: mean of each topic's members
+    prototypes: np.ndarray  # (p, d) centred space, normalised
+    proto_topic: np.ndarray  # (p,) index into centroids
+    counts: list[int]  # sample members per topic (after reassignment by the prototype rule)
 
 
 def knn_smooth(x: np.ndarray, k: int, steps: int, block: int = 1024) -> np.ndarray:
@@ -109,36 +120,94 @@ class SmoothedPCA:
 
 
 class OverMerge:
-    """BERTopic "hdbscan_model": over-cluster with k-means, merge similar centroids, keep labels_."""
+    """BERTopic "hdbscan_model": over-cluster with k-means, merge similar cells, keep labels_.
 
-    def __init__(self, min_topic_size: int, merge_similarity: float, max_clusters: int, seed: int,
+    After fit: `labels_` (merged topic per point), `cells_` (over-clustering cell per point,
+    0..c-1), `cell_topic_` (merged topic per cell) and `merge_similarity_` (the cut used)."""
+
+    def __init__(self, min_topic_size: int, merge_similarity: float | None, max_clusters: int, seed: int,
                  n_init: int = 1):
         self.min_topic_size, self.merge_similarity = min_topic_size, merge_similarity
         self.max_clusters, self.seed, self.n_init = max_clusters, seed, n_init
 
     def fit(self, x, y=None):
-        from sklearn.cluster import AgglomerativeClustering, KMeans
+        from sklearn.cluster import KMeans
 
         x = np.asarray(x, dtype=np.float32)
         n = len(x)
         k0 = int(min(max(2, n // (2 * self.min_topic_size)), self.max_clusters, n))
-        km = KMeans(n_clusters=k0, n_init=self.n_init, max_iter=100, random_state=self.seed).fit(x)
-        first = km.labels_
-        used = np.unique(first)
-        cents = normalize(np.stack([x[first == j].mean(axis=0) for j in used]))
+        first = KMeans(n_clusters=k0, n_init=self.n_init, max_iter=100, random_state=self.seed).fit(x).labels_
+        used, cells = np.unique(first, return_inverse=True)
+        cents = normalize(np.stack([x[cells == j].mean(axis=0) for j in range(len(used))]))
         if len(used) > 1:
-            agg = AgglomerativeClustering(n_clusters=None, distance_threshold=1 - self.merge_similarity,
-                                          metric="cosine", linkage="average").fit(cents)
-            merged = agg.labels_
+            tree = _merge_tree(cents)
+            if self.merge_similarity is not None:
+                cut = float(self.merge_similarity)
+            else:
+                cut = _best_cut(tree, x, cells, self.seed)
+            merged = _cut(tree, cut)
         else:
-            merged = np.zeros(1, dtype=np.int64)
-        lut = np.full(first.max() + 1, -1, dtype=np.int64)
-        lut[used] = merged
-        self.labels_ = lut[first]
+            cut, merged = float(self.merge_similarity or 0.0), np.zeros(1, dtype=np.int64)
+        self.cells_, self.cell_topic_, self.merge_similarity_ = cells, merged, cut
+        self.labels_ = merged[cells]
         return self
 
     def predict(self, x):  # BERTopic calls it only for transform(), which voc never uses
         raise NotImplementedError("voc assigns records with TopicModel.nearest")
+
+
+def _merge_tree(cents: np.ndarray):
+    """Average-linkage (cosine) merge tree of the cell centroids (scipy linkage matrix)."""
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import pdist
+
+    d = np.clip(pdist(cents.astype(np.float64), metric="cosine"), 0.0, 2.0)
+    return linkage(d, method="average")
+
+
+def _cut(tree, similarity: float) -> np.ndarray:
+    """Cells joined at cosine >= similarity share a topic; topics numbered by first cell."""
+    from scipy.cluster.hierarchy import fcluster
+
+    raw = fcluster(tree, t=1.0 - similarity, criterion="distance")
+    _, first_pos, inv = np.unique(raw, return_index=True, return_inverse=True)
+    rank = np.argsort(np.argsort(first_pos))  # label order = order of first appearance
+    return rank[inv].astype(np.int64)
+
+
+def _best_cut(tree, x: np.ndarray, cells: np.ndarray, seed: int) -> float:
+    """The cut in MERGE_GRID with the highest mean silhouette (cosine) of a seeded subsample;
+    ties go to the coarser cut."""
+    n = len(x)
+    rng = np.random.default_rng(seed)
+    sub = np.sort(rng.choice(n, size=min(SILHOUETTE_SAMPLE, n), replace=False))
+    dist = 1.0 - x[sub] @ x[sub].T
+    best, best_s = MERGE_GRID[0], -np.inf
+    for sim in MERGE_GRID:
+        s = silhouette(dist, _cut(tree, sim)[cells[sub]])
+        log.debug("topics: merge cut %.2f silhouette %.4f", sim, s)
+        if s > best_s + 1e-9:
+            best, best_s = sim, s
+    return best
+
+
+def silhouette(dist: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette from a precomputed distance matrix (points alone in their cluster score 0)."""
+    u, inv = np.unique(labels, return_inverse=True)
+    if len(u) < 2:
+        return -1.0
+    onehot = np.zeros((len(labels), len(u)), dtype=np.float32)
+    onehot[np.arange(len(labels)), inv] = 1.0
+    size = onehot.sum(axis=0)
+    total = dist.astype(np.float32) @ onehot  # summed distance of each point to each cluster
+    rows = np.arange(len(labels))
+    n_own = size[inv] - 1
+    a = np.where(n_own > 0, total[rows, inv] / np.maximum(n_own, 1), 0.0)
+    mean_other = total / size
+    mean_other[rows, inv] = np.inf
+    b = mean_other.min(axis=1)
+    s = np.where(n_own > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
+    return float(s.mean())
 
 
 def _reducer(params: ClusterParams, n: int, dim: int, seed: int):
@@ -170,18 +239,21 @@ def _clusterer(params: ClusterParams, n: int, seed: int):
 
 
 def fit_scope(docs: list[str], vectors: np.ndarray, params: ClusterParams, seed: int,
-              user_words: list[str] | None = None) -> ScopeFit | None:
+              tokenizer=None) -> ScopeFit | None:
     """Cluster one scope's sampled docs (vectors: centred, normalised, no all-zero rows).
     None when the scope is too small for a topic."""
     n = len(docs)
     if n < params.min_topic_size:
         return None
-    from voc.topics.terms import TopicTokenizer
+    if tokenizer is None:
+        from voc.topics.terms import TopicTokenizer
 
-    tokenizer = TopicTokenizer(user_words)  # one instance: its cache serves BERTopic and the terms
-    labels = _bertopic_labels(docs, vectors, params, seed, tokenizer) if n >= 2 * params.min_topic_size \
-        else np.zeros(n, dtype=np.int64)
-    # clusters smaller than min_topic_size are dissolved: their records go to the nearest topic
+        tokenizer = TopicTokenizer()
+    if n >= 2 * params.min_topic_size:
+        labels, cells = _bertopic_labels(docs, vectors, params, seed, tokenizer)
+    else:
+        labels, cells = np.zeros(n, dtype=np.int64), None
+    # topics smaller than min_topic_size are dissolved: their records go to the nearest topic
     sizes = {k: int((labels == k).sum()) for k in set(labels.tolist()) - {-1}}
     ks = sorted(k for k, c in sizes.items() if c >= params.min_topic_size)
     if not ks and sizes:  # nothing big enough: the largest cluster stands for the scope
@@ -189,29 +261,44 @@ def fit_scope(docs: list[str], vectors: np.ndarray, params: ClusterParams, seed:
     if not ks:  # no cluster at all (HDBSCAN called everything noise): the scope is one topic
         labels = np.zeros(n, dtype=np.int64)
         ks = [0]
+        cells = None
     cents = normalize(np.stack([vectors[labels == k].mean(axis=0) for k in ks]))
+    if cells is not None:  # one prototype per over-clustering cell of a surviving topic
+        pos = {k: i for i, k in enumerate(ks)}
+        protos, owner = [], []
+        for c in range(int(cells.max()) + 1):
+            members = cells == c
+            k = int(labels[members][0]) if members.any() else -1
+            if k in pos:
+                protos.append(vectors[members].mean(axis=0))
+                owner.append(pos[k])
+        prototypes, proto_topic = normalize(np.stack(protos)), np.array(owner, dtype=np.int64)
+    else:
+        prototypes, proto_topic = cents, np.arange(len(ks), dtype=np.int64)
     # the one assignment rule (TopicModel.nearest) for every record, noise points included
-    sims = vectors @ cents.T
-    assigned = sims.argmax(axis=1)
-    assigned[sims.max(axis=1) < params.min_similarity] = -1
-    keep = ks
-    terms = ctfidf_terms(docs, assigned, len(keep), params.top_n_terms, tokenizer)
-    counts = np.bincount(assigned[assigned >= 0], minlength=len(keep)).tolist()
-    return ScopeFit(cents.astype(np.float32), terms, counts)
+    sims = vectors @ prototypes.T
+    best = sims.argmax(axis=1)
+    assigned = proto_topic[best]
+    assigned[sims[np.arange(n), best] < params.min_similarity] = -1
+    counts = np.bincount(assigned[assigned >= 0], minlength=len(ks)).tolist()
+    return ScopeFit(cents.astype(np.float32), prototypes.astype(np.float32), proto_topic, counts)
 
 
-def _bertopic_labels(docs, vectors, params: ClusterParams, seed: int, tokenizer) -> np.ndarray:
+def _bertopic_labels(docs, vectors, params: ClusterParams, seed: int, tokenizer):
+    """(topic label per doc, over-clustering cell per doc or None). BERTopic renumbers topics by
+    size; voc keeps the clusterer's own labels (the same partition) to pair them with its cells."""
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
 
     from voc.topics.terms import make_vectorizer
 
     n = len(docs)
+    clusterer = _clusterer(params, n, seed)
     model = BERTopic(
         language="multilingual",
         embedding_model=None,
         umap_model=_reducer(params, n, vectors.shape[1], seed),
-        hdbscan_model=_clusterer(params, n, seed),
+        hdbscan_model=clusterer,
         vectorizer_model=make_vectorizer(tokenizer, min_df=2 if n >= 200 else 1),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         min_topic_size=params.min_topic_size,
@@ -224,8 +311,11 @@ def _bertopic_labels(docs, vectors, params: ClusterParams, seed: int, tokenizer)
     except ValueError as exc:  # e.g. an empty vocabulary on a tiny, stop-word-only scope
         log.debug("BERTopic failed on %d docs (%s); clustering without terms", n, exc)
         reducer = _reducer(params, n, vectors.shape[1], seed)
-        topics = _clusterer(params, n, seed).fit(reducer.fit_transform(vectors)).labels_
-    return np.asarray(topics, dtype=np.int64)
+        clusterer = _clusterer(params, n, seed).fit(reducer.fit_transform(vectors))
+        topics = clusterer.labels_
+    if isinstance(clusterer, OverMerge) and getattr(clusterer, "cells_", None) is not None:
+        return np.asarray(clusterer.labels_, dtype=np.int64), np.asarray(clusterer.cells_, dtype=np.int64)
+    return np.asarray(topics, dtype=np.int64), None
 
 
 def ctfidf_terms(docs: list[str], labels: np.ndarray, k: int, top_n: int,
