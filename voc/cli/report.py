@@ -43,7 +43,10 @@ def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show
         assign_topics(analysed, user_words=analyzer.lexicons.protected_words, progress=bool(show_progress))
     records = [fb.to_contract() for fb in analysed]
     result = build_report(records, analyzer.lexicons, analyzer.provenance, stats.files, lang, settings, title)
-    paths = write_all(result, Path(out_dir))
+    from voc.io.writers import writing
+
+    with writing(out_dir, f"; the report in {out_dir} is incomplete"):
+        paths = write_all(result, Path(out_dir))
     top = result["pain_points"][:3]
     names = result["names"]
     click.echo(f"voc: report on {len(records)} records -> {paths['html']}", err=True)

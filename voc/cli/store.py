@@ -13,9 +13,11 @@ from voc.cli.common import lexicons_option, pipeline_option, progress
 @click.option("--id-col", default=None)
 @click.option("--sheet", default=None)
 @click.option("--progress/--no-progress", "show_progress", default=None)
+@click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True,
+              help="Records per store transaction: a failure (full disk, kill) loses at most the open batch.")
 @pipeline_option
 @lexicons_option
-def ingest(inputs, store_path, text_col, id_col, sheet, show_progress, pipeline, lexicons):
+def ingest(inputs, store_path, text_col, id_col, sheet, show_progress, batch_size, pipeline, lexicons):
     """Analyse exports and append them to the store (idempotent: re-ingesting changes nothing)."""
     from voc.analyzer import Analyzer
     from voc.io.readers import ReadStats, read_inputs
@@ -29,7 +31,7 @@ def ingest(inputs, store_path, text_col, id_col, sheet, show_progress, pipeline,
                 bar.update(1)
                 yield fb.to_contract()
 
-        counts = store.upsert(stream())
+        counts = store.upsert(stream(), batch_size=batch_size)
         store.log_ingest(",".join(inputs), counts, analyzer.provenance)
         total = store.count()
     click.echo(f"voc: {stats.rows} records read; inserted {counts['inserted']}, updated {counts['updated']}, "
@@ -82,7 +84,10 @@ def weekly(store_path, week, out_dir, lang, settings, lexicons, pipeline):
     cfg, _ = load_report_settings(settings)
     provenance = {"lexicon_hash": lex.hash, "store": str(store_path)}
     rep = build_weekly(this_records, prev, base, week, lex, provenance, Segmenter(lex.protected_words), cfg, lang)
-    paths = write_weekly(rep, Path(out_dir))
+    from voc.io.writers import writing
+
+    with writing(out_dir, f"; the weekly report in {out_dir} is incomplete"):
+        paths = write_weekly(rep, Path(out_dir))
     ups = [m for m in rep["movers"] if m["significant"] and m["direction"] == "up"][:3]
     click.echo(f"voc: weekly report {week} ({rep['header']['records']['this_week']} records) -> {paths['html']}", err=True)
     for m in ups:

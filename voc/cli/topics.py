@@ -60,13 +60,17 @@ def topics(inputs, output, model_out, model_dir, refit, seed, min_topic_size, fl
     table = topic_table(records, model, result)
     table["provenance"] = analyzer.provenance
     text = json.dumps(table, ensure_ascii=False, indent=1)
-    if output == "-":
-        click.echo(text)
-    else:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+    from voc.io.writers import writing
+
+    with writing(output):
+        if output == "-":
+            click.echo(text)
+        else:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
     if model_out:
-        model.save(model_out)
+        with writing(model_out, f"; the model in {model_out} is incomplete"):
+            model.save(model_out)
     if records_out:
         from voc.io.writers import RecordWriter
 
