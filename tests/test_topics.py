@@ -149,12 +149,31 @@ def test_save_load_round_trip_assigns_the_same_ids(fitted, tmp_path):
     model.save(tmp_path / "m")
     assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["topics.json", "vectors.npz"]
     loaded = TopicModel.load(tmp_path / "m")
+    assert np.array_equal(loaded.proto_ids, model.proto_ids) and np.allclose(loaded.prototypes, model.prototypes)
+    assert np.array_equal(loaded.proto_radius, model.proto_radius)
+    assert set(loaded.proto_ids.tolist()) == {t.id for t in model.topics}
     again = assign_vectors(loaded, texts, langs_of(texts), None)
     assert again.ids.tolist() == res.ids.tolist()
     # new records get existing ids
     new = assign_vectors(loaded, ["快递还是太慢", "refund still missing", "battery died again"],
                          ["zh", "en", "en"], None)
     assert set(new.ids.tolist()) <= {t.id for t in model.topics} | {-1}
+
+
+def test_model_saved_without_prototypes_still_loads(fitted, tmp_path):
+    """A model directory from before prototypes existed: one prototype per topic (its centroid)."""
+    from voc.topics import TopicModel
+
+    _, _, model, _ = fitted["en"]
+    model.save(tmp_path / "m")
+    with np.load(tmp_path / "m" / "vectors.npz", allow_pickle=False) as z:
+        arrays = {k: z[k] for k in ("centroids", "raw_centroids", "means")}
+    np.savez_compressed(tmp_path / "m" / "vectors.npz", **arrays)
+    old = TopicModel.load(tmp_path / "m")
+    assert old.proto_ids.tolist() == [t.id for t in model.topics]
+    assert np.allclose(old.prototypes, model.centroids)
+    ids, _ = old.nearest(model.centroids, ["*"] * len(model.topics))
+    assert ids.tolist() == [t.id for t in model.topics]
 
 
 def test_refit_on_overlapping_corpus_keeps_ids(fitted):
@@ -213,3 +232,58 @@ def test_cli_topics_fit_save_and_assign(runner, tmp_path, no_network):
     assert r2.exit_code == 0, r2.output
     again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
     assert [(t["id"], t["size"]) for t in again["topics"]] == [(t["id"], t["size"]) for t in table["topics"]]
+
+
+class _TableEmbedder:
+    """A stand-in embedder: fixed vectors per text (so a refit test controls the geometry)."""
+
+    dim, model_id = 24, "table-test-embedder"
+
+    def __init__(self, table: dict[str, np.ndarray]):
+        self.table = table
+
+    def encode(self, texts):
+        return np.stack([self.table[t] for t in texts]).astype(np.float32)
+
+
+def _blobs(rng, centres, per: int, spread: float, tag: str):
+    texts, table, gold = [], {}, []
+    for th, c in enumerate(centres):
+        for i in range(per):
+            v = c + spread * rng.normal(size=len(c))
+            t = f"{tag} theme{th} word{th}x{i % 7} item{i}"
+            texts.append(t)
+            table[t] = v / np.linalg.norm(v)
+            gold.append(th)
+    return texts, table, gold
+
+
+def test_refit_keeps_ids_of_overlapping_themes_and_gives_new_themes_new_ids(no_network):
+    """8 noisy, overlapping themes: clustering from scratch again regroups them differently (a
+    refit that only matched new clusters to old ones kept ~70% of the shared records on their id);
+    a refit must keep >= 90%, give a theme that did not exist fresh ids, and be deterministic."""
+    from voc.topics import ClusterParams, fit_topic_model
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(8, _TableEmbedder.dim))
+    texts, table, _ = _blobs(rng, centres, 60, 1.3, "a")
+    more, t2, _ = _blobs(rng, centres, 5, 1.3, "b")  # new records of the same themes
+    novel, t3, _ = _blobs(rng, rng.normal(size=(2, _TableEmbedder.dim)) * 2.0, 20, 0.5, "c")  # new themes
+    emb = _TableEmbedder({**table, **t2, **t3})
+    params = ClusterParams(min_topic_size=5)
+    model_a, res_a = fit_topic_model(texts, ["en"] * len(texts), embedder=emb, params=params, seed=0)
+    keep = np.sort(np.random.default_rng(1).choice(len(texts), size=int(0.9 * len(texts)), replace=False))
+    texts_b = [texts[i] for i in keep] + more + novel
+    model_b, res_b = fit_topic_model(texts_b, ["en"] * len(texts_b), embedder=emb, params=params, seed=0,
+                                     previous=model_a)
+    same = np.mean([res_a.ids[i] == res_b.ids[k] for k, i in enumerate(keep)])
+    assert same >= 0.9, same
+    old_ids = {t.id for t in model_a.topics}
+    novel_ids = res_b.ids[len(keep) + len(more):]
+    assert np.mean([i not in old_ids and i != -1 for i in novel_ids]) >= 0.9
+    assert all(t.parent == t.id for t in model_b.topics if t.id in old_ids)
+    assert all(t.parent is None and t.id >= model_a.meta["next_id"] for t in model_b.topics if t.id not in old_ids)
+    model_c, res_c = fit_topic_model(texts_b, ["en"] * len(texts_b), embedder=emb, params=params, seed=0,
+                                     previous=model_a)
+    assert res_c.ids.tolist() == res_b.ids.tolist()
+    assert np.array_equal(model_c.prototypes, model_b.prototypes)

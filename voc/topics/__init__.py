@@ -4,9 +4,10 @@
 
 - embed.py    document vectors (shipped static embedder; USE teacher optional) + per-language centring
 - terms.py    jieba/spaCy tokenizer with zh+en stop words for c-TF-IDF; readable phrases
-- cluster.py  BERTopic on a sample with PCA + HDBSCAN (or MiniBatchKMeans); nearest-centroid rule
-- model.py    TopicModel: topics, centroids, the assignment rule; save/load as JSON + .npz
-- stable.py   refits keep ids (Hungarian matching of centroids)
+- cluster.py  BERTopic on a sample: kNN-smoothed PCA, k-means over-clustering merged at the cut with
+              the best silhouette (or HDBSCAN); each topic keeps its cells as prototypes
+- model.py    TopicModel: topics, prototypes, the nearest-prototype rule; save/load as JSON + .npz
+- stable.py   refits keep records the old model still covers on their ids, cluster only the rest
 - fit.py      sample -> cluster per scope -> assign everyone in chunks
 - discover.py governed discovery (topics within touchpoints, proposed topics in the residue), table
 
