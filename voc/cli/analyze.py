@@ -46,7 +46,7 @@ def analyze(inputs, output, fmt, text_col, id_col, sheet, keep_pii, show_progres
         records = list(records)  # topics are a corpus-level step: they need every record first
         assign_topics(records, topic_model, user_words=analyzer.lexicons.protected_words,
                       progress=bool(show_progress))
-    with RecordWriter(output, fmt) as writer, progress(enabled=show_progress) as bar:
+    with RecordWriter(output, fmt, mask_meta=not keep_pii) as writer, progress(enabled=show_progress) as bar:
         for fb in records:
             writer.write(fb.to_contract())
             flags.update(f.split(":", 2)[0] + (":" + f.split(":", 2)[1] if f.startswith("error:") else "")

@@ -41,7 +41,9 @@ def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show
         from voc.topics.discover import assign_topics
 
         assign_topics(analysed, user_words=analyzer.lexicons.protected_words, progress=bool(show_progress))
-    records = [fb.to_contract() for fb in analysed]
+    from voc.stages.pii import mask_record
+
+    records = [mask_record(fb.to_contract()) for fb in analysed]  # other columns too ("手机号", "email")
     result = build_report(records, analyzer.lexicons, analyzer.provenance, stats.files, lang, settings, title)
     from voc.io.writers import writing
 

@@ -4,7 +4,8 @@
   updated in place. Identity is the record id; change is a hash of the analysed contract record.
 - Each batch is one transaction: a crash mid-ingest leaves every earlier batch intact and the
   interrupted one absent, so re-running the same ingest completes it.
-- Only what the analyzer emits is stored: text with personal data already masked.
+- Only what the analyzer emits is stored: text with personal data already masked, and the other
+  columns (meta) masked here (`voc.stages.pii.mask_meta`): a "手机号" column never reaches the store.
 """
 from __future__ import annotations
 
@@ -129,7 +130,10 @@ class Store:
             self.saved += len(batch)
             batch.clear()
 
+        from voc.stages.pii import mask_record
+
         for rec in records:
+            rec = mask_record(rec)
             ts = parse_time(rec.get("ts"))
             batch.append((rec["id"], content_hash(rec), ts.to_pydatetime() if ts is not None else None,
                           week_of(ts) if ts is not None else None, json.dumps(rec, ensure_ascii=False, default=str)))

@@ -138,8 +138,13 @@ class RecordWriter:
     failed run (full disk, killed process) never leaves a truncated file where a good one was. Write
     failures become an InputError naming the path, the cause and what to do."""
 
-    def __init__(self, path: str, fmt: str | None = None):
+    def __init__(self, path: str, fmt: str | None = None, mask_meta: bool = True):
         self.path, self.fmt = path, format_for(path, fmt)
+        self._mask = None
+        if mask_meta:  # the other columns of the export ("手机号", "email", free-text notes)
+            from voc.stages.pii import mask_record
+
+            self._mask = mask_record
         if self.fmt not in FORMATS:
             raise InputError(f"unknown output format {self.fmt!r}; choose one of {', '.join(FORMATS)}")
         if path == "-" and self.fmt in ("xlsx", "parquet"):
@@ -206,6 +211,8 @@ class RecordWriter:
 
     def write(self, rec: dict) -> None:
         self.count += 1
+        if self._mask is not None:
+            rec = self._mask(rec)
         with self._guard():
             if self.fmt == "jsonl":
                 self._fh.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
