@@ -325,29 +325,6 @@ def test_social_media_handles_are_not_cues(analyze):
     assert "support" in ids(analyze("@联通 客服电话一直打不通"), "touchpoints")
 
 
-def test_one_pass_matching_equals_lexicon_match():
-    """The taxonomy stage matches its four groups in one pass; the hits must be exactly those of
-    LexiconSet.match, group by group (zh, en, mixed, emoji, truncated terms at the end)."""
-    from voc.stages.taxonomy import TAXONOMY_GROUPS, one_pass
-    from voc.text import fold
-
-    cases = [c["text"] for _, _, c in load_cases(LEXICONS)] + [
-        "送货态度非常好,提前了20多分钟,奶茶一如既往的好", "外包装名称写清楚了,不然不知是什么口味",
-        "@中国联通客服 信号差！！😡", "Delivery fee? late fee! wi-fi 信号 ok", "口", "",
-    ]
-    for root in (LEXICONS, AIRLINE):
-        lex = LexiconSet.load(root)
-        op = one_pass(lex)
-        assert op is not None
-        for text in cases:
-            folded = fold(text)
-            got = op.match_all(folded)
-            for g in TAXONOMY_GROUPS:
-                want = sorted((h.start, h.end, h.cue.label, h.cue.variant, h.cue.source) for h in lex.match(g, folded))
-                have = sorted((h.start, h.end, h.cue.label, h.cue.variant, h.cue.source) for h in got[g])
-                assert have == want, (root.name, g, text)
-
-
 def test_semantic_pass_only_adds_labels_with_clause_evidence(analyzer):
     """The optional second pass (voc/stages/semantic.py) loads without pickle, never removes a
     lexicon label, and evidences what it adds with a whole clause of the text."""

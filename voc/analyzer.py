@@ -27,6 +27,8 @@ class Analyzer:
     def __init__(self, settings: AnalyzerSettings, lexicons: LexiconSet | None = None, backend=None):
         self.settings = settings
         self.lexicons = lexicons or LexiconSet.load(settings.lexicons)
+        # a batch is prepared before it is finished: keep every text of a batch in the hit cache
+        self.lexicons.cache_size = max(self.lexicons.cache_size, 2 * settings.batch_size)
         if backend is None:
             backend = resolve("sentiment", settings.sentiment_backend)(**settings.sentiment_options)
         self.backend = backend

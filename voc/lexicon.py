@@ -6,20 +6,24 @@ its own `zh`/`en`/`patterns` lists (variant "cues"), or, for polar groups such a
 sub-tables `violated`, `honoured` and `aspect` (aspect cues take their polarity from the clause's
 sentiment). `exclude` lists near-miss terms that must not count. See lexicons/README.md.
 
-Matching is done on the folded text (see voc.text.fold) with one trie-shaped regex per group, so a
-group with thousands of terms costs one C-level scan, and the longest term wins at each position
-("不错" beats "错").
+Matching is done on the folded text (see voc.text.fold) by voc.matching: every term of every group
+in two Aho-Corasick automata, so all groups together cost one C-level scan; per group the longest
+term wins at each position ("不错" beats "错").
 """
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from voc.errors import LexiconError
+from voc.matching import GroupTerms, Hit, LexiconMatcher
 from voc.text import fold
+
+__all__ = ["Cue", "Group", "GroupMatcher", "Hit", "LabelInfo", "LexiconSet"]
 
 GROUP_KINDS = {
     "aspect": {"cues"},  # touchpoints: sentiment comes from the clause
@@ -27,11 +31,11 @@ GROUP_KINDS = {
     "plain": {"cues"},  # costs, signals, quality
     "weighted": {"cues"},  # sentiment, frustration, agent: weights matter
 }
+_CACHED_CHARS = 2000
 _LABEL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LABEL_KEYS = {"name", "description", "weight", "zh", "en", "emoji", "patterns", "exclude", "threshold",
                "pillars", "suggestion"}
 _SET_KEYS = {"zh", "en", "emoji", "patterns", "exclude", "weight"}
-_SPACE, _WILD, _END = "\x00sp", "\x00wild", ""
 
 
 @dataclass(slots=True, frozen=True)
@@ -41,13 +45,6 @@ class Cue:
     variant: str
     weight: float
     source: str  # "zh:物流", "en:deliver*", "pattern:3"
-
-
-@dataclass(slots=True, frozen=True)
-class Hit:
-    start: int
-    end: int
-    cue: Cue
 
 
 @dataclass(slots=True)
@@ -63,95 +60,13 @@ def _canon_en(s: str) -> str:
     return re.sub(r"[\s\-]+", " ", s)
 
 
-def _tokens(term: str, en: bool) -> list[str]:
-    toks: list[str] = []
-    body, wild = (term[:-1], True) if en and term.endswith("*") else (term, False)
-    for ch in body:
-        if en and ch in " -":
-            if not toks or toks[-1] != _SPACE:
-                toks.append(_SPACE)
-        else:
-            toks.append(ch)
-    if wild:
-        toks.append(_WILD)
-    return toks
+class GroupMatcher(GroupTerms):
+    """The cues of one group, as the matching engine (voc.matching) takes them."""
 
-
-def trie_regex(terms: list[list[str]]) -> str:
-    """A regex matching any of the token lists, sharing prefixes; greedy, so longer terms win."""
-    trie: dict = {}
-    for toks in terms:
-        node = trie
-        for t in toks:
-            node = node.setdefault(t, {})
-        node[_END] = {}
-
-    def build(node: dict) -> str:
-        literal = sorted(k for k in node if k not in (_END, _WILD))
-        alts = []
-        for k in literal:
-            head = r"[\s\-]+" if k == _SPACE else re.escape(k)
-            alts.append(head + build(node[k]))
-        if _WILD in node:
-            alts.append(r"[a-z]*")
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
-        return body + "?" if _END in node else body
-
-    return build(trie)
-
-
-class GroupMatcher:
-    """All cues of one group compiled into a literal trie regex plus one pattern regex."""
-
-    def __init__(self, name: str, literal: dict[str, list[Cue]], wild: dict[str, list[Cue]],
-                 patterns: list[tuple[str, Cue]]):
-        self.name = name
-        self._literal = literal
-        self._wild = wild
-        zh = [_tokens(t, en=False) for t in literal if not t.isascii()]
-        en = [_tokens(t, en=True) for t in literal if t.isascii()]
-        en += [_tokens(t + "*", en=True) for t in wild]
-        parts = []
-        if zh:
-            parts.append(trie_regex(zh))
-        if en:
-            parts.append(r"(?<![a-z0-9])" + trie_regex(en) + r"(?![a-z0-9])")
-        self._rx = re.compile("|".join(parts)) if parts else None
-        self._patterns = [c for _, c in patterns]
-        self.size = sum(len(v) for v in literal.values()) + sum(len(v) for v in wild.values()) + len(patterns)
-        self._prx = (re.compile("|".join(f"(?P<p{i}>{p})" for i, (p, _) in enumerate(patterns)))
-                     if patterns else None)
-
-    def _lookup(self, matched: str) -> list[Cue]:
-        if matched in self._literal:
-            return self._literal[matched]
-        canon = _canon_en(matched)
-        if canon in self._literal:
-            return self._literal[canon]
-        for i in range(len(canon), 0, -1):
-            if canon[:i] in self._wild:
-                return self._wild[canon[:i]]
-        return []
-
-    def match(self, folded: str) -> list[Hit]:
-        hits: list[Hit] = []
-        if self._rx is not None:
-            for m in self._rx.finditer(folded):
-                if m.end() > m.start():
-                    hits.extend(Hit(m.start(), m.end(), c) for c in self._lookup(m.group()))
-        if self._prx is not None:
-            for m in self._prx.finditer(folded):
-                if m.end() > m.start():
-                    hits.append(Hit(m.start(), m.end(), self._patterns[int(m.lastgroup[1:])]))
-        # Exclusions block every hit of the group they overlap.
-        blocks = [h for h in hits if h.cue.label is None]
-        if blocks:
-            hits = [h for h in hits if h.cue.label is not None
-                    and not any(b.start < h.end and h.start < b.end for b in blocks)]
-        hits.sort(key=lambda h: (h.start, -h.end))
-        return hits
+    @property
+    def size(self) -> int:
+        return (sum(len(v) for v in self.literal.values()) + sum(len(v) for v in self.wild.values())
+                + len(self.patterns))
 
 
 @dataclass
@@ -173,10 +88,30 @@ class LexiconSet:
         self.hash = digest
         self.root = root
         self.protected_words = protected
+        self._engine = LexiconMatcher([g.matcher for g in groups.values()])
+        # The stages ask for one group at a time, and the analyzer prepares a whole batch before
+        # finishing it: the first ask matches every group at once, the rest read this per-thread
+        # cache of recent texts (short texts only, so a few huge records cannot pin memory).
+        self._local = threading.local()
+        self.cache_size = 1024
+
+    def match_all(self, folded: str) -> dict[str, list[Hit]]:
+        """Every group's hits on a folded text (lists shared with the cache: do not mutate)."""
+        if len(folded) > _CACHED_CHARS:
+            return self._engine.match_all(folded)
+        cache = getattr(self._local, "cache", None)
+        if cache is None:
+            cache = self._local.cache = {}
+        hits = cache.get(folded)
+        if hits is None:
+            hits = self._engine.match_all(folded)
+            if len(cache) >= self.cache_size:
+                del cache[next(iter(cache))]  # oldest first
+            cache[folded] = hits
+        return hits
 
     def match(self, group: str, folded: str) -> list[Hit]:
-        g = self.groups.get(group)
-        return g.matcher.match(folded) if g else []
+        return self.match_all(folded).get(group, [])
 
     def label_ids(self, group: str) -> list[str]:
         g = self.groups.get(group)
@@ -293,7 +228,8 @@ def _compile_group(path: Path, data: dict, problems: list[str]) -> Group | None:
                         continue
                     cue = Cue(name, None if lang == "exclude" else label_id, variant, float(w),
                               f"{lang}:{term}")
-                    if lang == "en" and folded.endswith("*"):
+                    # "crew member*" is a stem for an en term and for an (ASCII) exclusion alike
+                    if lang in ("en", "exclude") and folded.isascii() and folded.endswith("*"):
                         wild.setdefault(_canon_en(folded[:-1]), []).append(cue)
                     else:
                         literal.setdefault(_canon_en(folded) if folded.isascii() else folded, []).append(cue)

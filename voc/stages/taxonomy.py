@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from voc.lexicon import Hit, LexiconSet, trie_regex
 from voc.records import Label
 from voc.stages.context import NEG_GAP_EN, NEG_GAP_ZH, Work, span
 from voc.stages.sentiment import clause_score, label_of
@@ -59,162 +58,13 @@ def _spans(hits) -> list[tuple[int, int]]:
     return [(h.start, h.end) for h in hits]
 
 
-# ----------------------------------------------------------------------------- one-pass matching
-# The four taxonomy groups hold thousands of cues. Matching them group by group with one trie regex
-# each costs ~4x a single pass, so this stage matches them together: every non-ASCII literal of the
-# four groups in one dict scan (per group leftmost-longest, non-overlapping: the same hits as
-# GroupMatcher.match), English tries compiled with a first-character prefilter, and Han patterns only
-# on text with Han characters. tests/test_taxonomy.py checks the hits equal LexiconSet.match.
-# (Extending the same one-pass scan to every group in voc/lexicon.py is the next speed step.)
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[a-z$]")
-TAXONOMY_GROUPS = ("touchpoints", "pillars", "costs", "signals")
-
-
-def _en_trie_regex(terms: list[list[str]]) -> str:
-    """trie_regex for English tokens with the word-start check right after the first character
-    (`a(?<![a-z0-9]a)...`), so `re` can skip positions that cannot start a term."""
-    from voc import lexicon as L
-
-    body = trie_regex(terms)
-    if not body:
-        return ""
-    trie: dict = {}
-    for toks in terms:
-        node = trie
-        for t in toks:
-            node = node.setdefault(t, {})
-        node[L._END] = {}
-
-    def build(node: dict, top: bool) -> str:
-        literal = sorted(k for k in node if k not in (L._END, L._WILD))
-        alts = []
-        for k in literal:
-            head = r"[\s\-]+" if k == L._SPACE else re.escape(k)
-            if top:
-                head += r"(?<![a-z0-9]" + re.escape(k) + ")"
-            alts.append(head + build(node[k], False))
-        if L._WILD in node:
-            alts.append(r"[a-z]*")
-        if not alts:
-            return ""
-        out = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
-        return out + "?" if L._END in node else out
-
-    return build(trie, True) + r"(?![a-z0-9])"
-
-
-class _OnePass:
-    def __init__(self, lex: LexiconSet):
-        from voc import lexicon as L
-
-        self.groups = [g for g in TAXONOMY_GROUPS if g in lex.groups]
-        self.matchers = [lex.groups[g].matcher for g in self.groups]
-        self.terms: dict[str, list] = {}
-        first: dict[str, set] = {}
-        self.en, self.zh_pats, self.latin_pats, self.other_pats = [], [], [], []
-        for gi, gm in enumerate(self.matchers):
-            for term, cues in gm._literal.items():
-                if not term.isascii():
-                    self.terms.setdefault(term, []).append((gi, cues))
-                    first.setdefault(term[0], set()).add(len(term))
-            en = ([L._tokens(t, en=True) for t in gm._literal if t.isascii()]
-                  + [L._tokens(t + "*", en=True) for t in gm._wild])
-            self.en.append(re.compile(_en_trie_regex(en)) if en else None)
-            pats = [(c.source[len("pattern:"):], c) for c in gm._patterns]
-            # Patterns with Han characters run only on text with Han; patterns that start with an
-            # English word boundary (or "$") only on text with a Latin letter (or "$").
-            latin = [x for x in pats if not _HAN.search(x[0]) and x[0].startswith(("(?<![a-z", "\\$"))]
-            for bucket, chosen in ((self.zh_pats, [x for x in pats if _HAN.search(x[0])]),
-                                   (self.latin_pats, latin),
-                                   (self.other_pats, [x for x in pats if not _HAN.search(x[0]) and x not in latin])):
-                bucket.append((re.compile("|".join(f"(?P<p{i}>{p})" for i, (p, _) in enumerate(chosen))),
-                               [c for _, c in chosen]) if chosen else None)
-        self.lens = {c: sorted(v, reverse=True) for c, v in first.items()}
-
-    def match_all(self, s: str) -> dict[str, list]:
-        n = len(self.groups)
-        out: list[list] = [[] for _ in range(n)]
-        if not s.isascii():
-            nxt = [0] * n
-            terms, lens, size = self.terms, self.lens, len(s)
-            for i, ch in enumerate(s):
-                ls = lens.get(ch)
-                if ls is None:
-                    continue
-                for ln in ls:
-                    if i + ln > size:
-                        continue
-                    ents = terms.get(s[i:i + ln])
-                    if ents:
-                        for gi, cues in ents:
-                            if nxt[gi] <= i:
-                                nxt[gi] = i + ln
-                                out[gi].extend(Hit(i, i + ln, c) for c in cues)
-        han = _HAN.search(s) is not None
-        latin = _LATIN.search(s) is not None
-        result = {}
-        for gi, gm in enumerate(self.matchers):
-            hits = out[gi]
-            rx = self.en[gi]
-            if rx is not None:
-                for m in rx.finditer(s):
-                    if m.end() > m.start():
-                        hits.extend(Hit(m.start(), m.end(), c) for c in gm._lookup(m.group()))
-            for px in ((self.zh_pats[gi] if han else None), (self.latin_pats[gi] if latin else None),
-                       self.other_pats[gi]):
-                if px is not None:
-                    for m in px[0].finditer(s):
-                        if m.end() > m.start():
-                            hits.append(Hit(m.start(), m.end(), px[1][int(m.lastgroup[1:])]))
-            blocks = [h for h in hits if h.cue.label is None]
-            if blocks:
-                hits = [h for h in hits if h.cue.label is not None
-                        and not any(b.start < h.end and h.start < b.end for b in blocks)]
-            hits.sort(key=lambda h: (h.start, -h.end))
-            result[self.groups[gi]] = hits
-        return result
-
-
-_ONE_PASS: dict[int, tuple] = {}
-
-
-def one_pass(lex: LexiconSet) -> _OnePass | None:
-    """The compiled one-pass matcher of a lexicon set (built once), or None if the lexicon module's
-    internals changed shape (then the stage falls back to LexiconSet.match)."""
-    entry = _ONE_PASS.get(id(lex))
-    if entry is None or entry[0] is not lex:
-        try:
-            matcher = _OnePass(lex)
-        except (AttributeError, TypeError):
-            matcher = None
-        entry = _ONE_PASS[id(lex)] = (lex, matcher)
-    return entry[1]
-
-
-def group_hits(work: Work, group: str) -> list:
-    """LexiconSet.match(group, work.folded), from one pass over the four taxonomy groups."""
-    if group not in TAXONOMY_GROUPS:
-        return work.lex.match(group, work.folded)
-    cache = getattr(work, "_taxonomy_hits", None)
-    if cache is None:
-        op = one_pass(work.lex)
-        cache = op.match_all(work.folded) if op is not None else {}
-        try:
-            work._taxonomy_hits = cache
-        except AttributeError:  # a slotted Work: no cache, still correct
-            pass
-    hits = cache.get(group)
-    return hits if hits is not None else work.lex.match(group, work.folded)
-
-
 # Tagging a regulator or the media ("@工信部", "@CCTV315") is itself an escalation.
 _KEEP_IN_MENTIONS = frozenset({"escalation"})
 
 
 def _match(work: Work, group: str) -> list:
     """The group's lexicon hits, without those inside an @handle (except escalation cues)."""
-    hits = group_hits(work, group)
+    hits = work.lex.match(group, work.folded)
     if "@" not in work.folded or not hits:
         return hits
     mentions = [(m.start(), m.end()) for m in _MENTION.finditer(work.folded)]
