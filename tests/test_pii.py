@@ -215,8 +215,6 @@ def test_no_raw_identifier_reaches_alerts_or_watch_logs(runner, tmp_path):
     assert not _leaks(res.stdout) and not _leaks(res.stderr), (_leaks(res.stdout), _leaks(res.stderr))
 
 
-@pytest.mark.xfail(strict=True, reason="known leak, voc/transports/engine.py (not this module's owner): the "
-                   "unknown_speaker warning logs the raw speaker value")
 def test_watch_problem_logs_do_not_echo_raw_fields():
     import os
     import subprocess

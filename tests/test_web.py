@@ -282,18 +282,19 @@ def test_upload_size_limit(tmp_path, analyzer):
 ALERT = {"conversation_id": "c-17", "turn_id": "c-17-4", "ts": "2026-11-24T10:02:11Z", "level": "warning",
          "score": 0.55, "reasons": [{"cue": "repeat_contact", "turn_id": "c-17-4", "text": "第三次问了"}],
          "pillars": ["reliability"], "suggestion": "Give a concrete refund date.", "latency_ms": 0.9,
-         "alert_id": "c-17#1:warning"}
+         "alert_id": "c-17#1@c-17-4"}
 
 
 def test_alerts_feed_board_ack_and_sse(client):
     r = client.post(f"/api/alerts?token={FEEDER}", json=ALERT)  # how `voc watch --sink webhook:` calls
     assert r.status_code == 201
-    again = client.post("/api/alerts", headers={**F, "Idempotency-Key": "c-17#1:warning"}, json=ALERT)
+    # the webhook sink's key is <alert_id>/<revision>; without a header the board derives the same
+    again = client.post("/api/alerts", headers={**F, "Idempotency-Key": "c-17#1@c-17-4/1"}, json=ALERT)
     assert again.status_code == 200 and again.json()["duplicate"]
     assert client.post("/api/alerts", headers=N, json=ALERT).status_code == 403  # analysts do not feed
     assert client.post("/api/alerts", headers=F, json={**ALERT, "score": 7}).status_code == 422
     crit = {**ALERT, "conversation_id": "c-20", "turn_id": "c-20-3", "level": "critical", "score": 0.9,
-            "alert_id": "c-20#1:critical", "reasons": [{"cue": "agent_blame_shifting", "turn_id": "c-20-2", "text": "这是系统问题"}]}
+            "alert_id": "c-20#1@c-20-3", "reasons": [{"cue": "agent_blame_shifting", "turn_id": "c-20-2", "text": "这是系统问题"}]}
     assert client.post("/api/alerts", headers=F, json=crit).status_code == 201
     board = client.get("/api/alerts", headers=N).json()["conversations"]
     assert [c["conversation_id"] for c in board][:2] == ["c-20", "c-17"]  # most frustrated first
@@ -305,6 +306,24 @@ def test_alerts_feed_board_ack_and_sse(client):
     assert text.startswith("id: 1\nevent: snapshot\ndata: ") and '"c-17"' in text
     assert client.post("/api/alerts/c-20/resolve", headers=N).json()["status"] == "resolved"
     assert "c-20" not in [c["conversation_id"] for c in client.get("/api/alerts", headers=N).json()["conversations"]]
+
+
+def test_an_escalation_updates_the_alert_on_the_board(client):
+    """warning -> critical in one episode arrives as revision 2 of the same alert_id: the card turns
+    critical but still counts one alert; the update delivered twice is taken once."""
+    first = {**ALERT, "conversation_id": "c-31", "turn_id": "c-31-2", "alert_id": "c-31#1@c-31-2"}
+    update = {**first, "turn_id": "c-31-5", "level": "critical", "score": 0.91, "revision": 2, "escalated": True,
+              "previous_level": "warning",
+              "reasons": [{"cue": "threat", "turn_id": "c-31-5", "text": "我要投诉到工信部"}]}
+    assert client.post("/api/alerts", headers=F, json=first).status_code == 201
+    assert client.post("/api/alerts", headers=F, json=update).status_code == 201
+    again = client.post("/api/alerts", headers=F, json=update)
+    assert again.status_code == 200 and again.json()["duplicate"]
+    card = next(c for c in client.get("/api/alerts", headers=N).json()["conversations"]
+                if c["conversation_id"] == "c-31")
+    assert card["level"] == "critical" and card["alerts"] == 1
+    assert {r["cue"] for r in card["reasons"]} == {"repeat_contact", "threat"}
+    assert client.post("/api/alerts", headers=F, json={**update, "revision": "2"}).status_code == 422
 
 
 # ---------------------------------------------------------------------- API description

@@ -16,6 +16,7 @@ from voc.errors import InputError
 from voc.io.turns import parse_turn
 from voc.monitor import Monitor, WatchConfig, parse_ts
 from voc.records import Feedback
+from voc.stages import pii
 
 log = logging.getLogger("voc.watch")
 _LOG_FIRST = 5  # log the first few of each problem, then every 1000th
@@ -62,10 +63,11 @@ class TurnReader:
             self.counts.problem("missing_field", where, f"turn {fb.turn_id} has no text")
             return None
         if fb.speaker is None:
-            self.counts.problem("unknown_speaker", where, repr(fb.meta.get("speaker_raw"))[:40])
+            # the raw value may be a name or a phone number: logs get it masked and cut short
+            self.counts.problem("unknown_speaker", where, _masked(fb.meta.get("speaker_raw")))
             return None
         if fb.ts is not None and parse_ts(fb.ts) is None:
-            self.counts.problem("bad_ts", where, repr(fb.ts)[:40])
+            self.counts.problem("bad_ts", where, _masked(fb.ts))
             fb.ts = None
         if len(fb.raw_text) > self.cfg.max_turn_chars:
             self.counts.problem("huge_turn", where, f"{len(fb.raw_text)} chars, cut to {self.cfg.max_turn_chars}")
@@ -155,3 +157,9 @@ class EventClock:
         if t is not None and t > self.t:
             self.t = t
         return self.t
+
+
+def _masked(value) -> str:
+    """A field value fit for a log line: personal data masked, at most 40 characters."""
+    text, _counts = pii.mask(str(value))
+    return repr(text[:40])

@@ -44,6 +44,9 @@ def validate(alert) -> dict:
         problems.append("reasons must be a list of {cue, turn_id, text}")
     if not isinstance(alert.get("pillars", []), list):
         problems.append("pillars must be a list")
+    rev = alert.get("revision", 1)
+    if not isinstance(rev, int) or isinstance(rev, bool) or rev < 1:
+        problems.append("revision must be a whole number >= 1")
     if not isinstance(alert.get("suggestion", ""), (str, type(None))):
         problems.append("suggestion must be a string")
     if problems:
@@ -76,7 +79,9 @@ class AlertBoard:
     def add(self, alert: dict, key: str | None = None) -> tuple[dict, bool]:
         """Record one alert; returns (the conversation, duplicate?)."""
         alert = validate(alert)
-        key = key or alert.get("alert_id") or hashlib.sha256(
+        # one alert per episode; an escalation is the same alert_id with a higher revision
+        key = key or (f"{alert['alert_id']}/{alert.get('revision', 1)}" if alert.get("alert_id") else None) \
+            or hashlib.sha256(
             json.dumps([alert["conversation_id"], alert["turn_id"], alert["level"]]).encode()).hexdigest()[:24]
         with self._lock:
             if key in self._seen:
@@ -115,7 +120,7 @@ class AlertBoard:
                     suggestion=alert.get("suggestion") or conv.get("suggestion"),
                     pillars=list(dict.fromkeys(list(alert.get("pillars", [])) + conv["pillars"])),
                     reasons=merged[:MAX_REASONS], latency_ms=alert.get("latency_ms"), last_at=at,
-                    alerts=conv["alerts"] + 1)
+                    alerts=conv["alerts"] + (0 if _is_update(alert) else 1))
         self.convs.move_to_end(cid)
         while len(self.convs) > MAX_CONVERSATIONS:
             self.convs.popitem(last=False)
@@ -163,6 +168,11 @@ class AlertBoard:
                 loop.call_soon_threadsafe(_offer, q, msg)
             except RuntimeError:  # the loop is closed: that browser is gone
                 self.unsubscribe(q)
+
+
+def _is_update(alert: dict) -> bool:
+    """An escalation (warning -> critical) revises an alert already on the board, not a new one."""
+    return bool(alert.get("escalated")) or alert.get("revision", 1) > 1
 
 
 def _offer(q: asyncio.Queue, msg: dict) -> None:
