@@ -191,6 +191,35 @@ def test_batch_path_equals_string_features(linear, tmp_path):
         assert np.allclose(m.logits([text])[0], expect, atol=1e-5), text
 
 
+def test_dense_block_scores_what_its_definition_says(tmp_path):
+    """Token-embedding block: logits gain head . normalise(sum of the vectors of the distinct Han
+    1-3-grams and Latin words of the text that have a vector); texts without one gain nothing."""
+    feats = ["好", "good", "<zh>", "<en>"]
+    weights = np.array([[0, 0, 1], [0, 0, 1], [0, 0, 0], [0, 0, 0]], dtype=np.float32)
+    bias = np.zeros(3)
+    tokens = {"好": [1, 0], "很好": [0, 1], "慢": [-1, 1], "good": [2, 0], "refund": [0, 3], "<num>": [1, 1]}
+    han = [t for t in tokens if han_key(t) is not None]
+    words = [t for t in tokens if han_key(t) is None]
+    head = np.array([[1.0, 0.0, -1.0], [0.5, 0.0, 0.5]], dtype=np.float32)
+    dense = {"han_keys": [han_key(t) for t in han], "han_vecs": np.array([tokens[t] for t in han], dtype=np.float16),
+             "words": words, "word_vecs": np.array([tokens[t] for t in words], dtype=np.float16), "head": head}
+    path = tmp_path / "dense.npz"
+    save_model(path, feats, weights, bias, {"name": "t", "version": "0"}, dense=dense)
+    m = LinearSentiment(path)
+    plain = tmp_path / "plain.npz"
+    save_model(plain, feats, weights, bias, {"name": "t", "version": "0"})
+    p = LinearSentiment(plain)
+    assert m.model_id != p.model_id
+    for text, toks in [("很好很好", ["好", "很好"]), ("太慢了 good", ["慢", "good"]), ("refunds 3", ["refund", "<num>"]),
+                       ("nothing", []), ("", [])]:
+        extra = np.zeros(3)
+        if toks:
+            v = np.sum([tokens[t] for t in toks], axis=0).astype(np.float64)
+            extra = (v / np.linalg.norm(v)) @ head
+        assert np.allclose(m.logits([text])[0], p.logits([text])[0] + extra, atol=1e-3), text
+    assert m.predict(["", "好", "😡"]) == [0.0, m.predict(["好"])[0], 0.0]
+
+
 def test_bad_model_file_is_a_backend_error(tmp_path):
     with pytest.raises(BackendError):
         LinearSentiment(tmp_path / "missing.npz")

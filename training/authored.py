@@ -245,3 +245,204 @@ def structures() -> list[tuple[str, int]]:
                  (f"it's not that it wasn't {a}", POS)]
     rows += [(t, NEG) for t in ZH_SARCASM] + ESCALATE
     return rows
+
+
+# ---------------------------------------------------------------- opinion sentences in review style
+# Reviews (films, books, products, places) use a wider evaluative vocabulary than support chats:
+# "the plot is thin", "a warm, funny film", "the battery life is a joke". Written for this project.
+EN_REVIEW_TOPICS = ["the film", "the movie", "the story", "the plot", "the acting", "the script", "the dialogue",
+                    "the characters", "the ending", "the performances", "the direction", "the soundtrack",
+                    "the book", "the show", "this season", "the sequel", "the cast", "the pacing", "the humor",
+                    "the camera", "this laptop", "the headphones", "the sound", "the screen", "the design",
+                    "the hotel", "the room", "the restaurant", "the menu", "the dessert", "the coffee",
+                    "this phone", "the game", "the update", "the interface", "the fabric", "the fit"]
+EN_REVIEW_POS = ["is a delight", "is gripping from start to finish", "is warm and funny", "is smart and moving",
+                 "is beautifully done", "is charming", "is clever and fresh", "is wonderfully written",
+                 "is a joy", "never gets boring", "is surprisingly good", "is genuinely touching",
+                 "is well worth the price", "is solid and reliable", "is crisp and clear", "feels premium",
+                 "is a real treat", "is thoughtful and original", "holds up well", "is engaging and sharp",
+                 "is heartfelt", "is stunning", "is a pleasant surprise", "is one of the best i have seen",
+                 "is hilarious", "is powerful", "is elegant", "works beautifully", "is rich and satisfying",
+                 "is an absolute gem", "is compelling", "is inventive"]
+EN_REVIEW_NEG = ["is dull", "is a mess", "is tedious", "is predictable", "is bland", "is clumsy",
+                 "is pointless", "drags on forever", "is forgettable", "falls flat", "is painfully slow",
+                 "is a letdown", "is overpriced", "is flimsy", "feels cheap", "is a waste of time",
+                 "makes no sense", "is boring", "is lifeless", "is poorly written", "is shallow",
+                 "is an embarrassment", "never comes together", "is unwatchable", "is stale", "is grating",
+                 "is far too long", "is a chore", "is laughably bad", "is all style and no substance",
+                 "is muddled", "is cheap looking", "is mediocre at best", "broke after a week"]
+EN_REVIEW_POS_FULL = [
+    "a warm, funny and surprisingly moving film", "one of the most satisfying movies of the year",
+    "the cast is terrific and the script is sharp", "i laughed, i cried, i loved every minute",
+    "a smart, stylish thriller that keeps you guessing", "beautifully shot and wonderfully acted",
+    "an utterly charming little comedy", "it's the kind of book you can't put down",
+    "a triumph of imagination", "fresh, funny and full of heart", "worth every penny",
+    "best purchase i've made all year", "exactly what i was looking for", "sturdy, light and easy to use",
+    "the battery lasts all day", "sounds amazing for the price", "the food was delicious and the staff were lovely",
+    "a rare film that trusts its audience", "a gentle, generous piece of storytelling", "it grows on you",
+    "an intelligent and affecting drama", "it delivers exactly what it promises", "a real crowd pleaser",
+    "as good as everyone says", "a thoroughly enjoyable ride", "it's hard not to smile watching it",
+    "the performances are uniformly excellent", "a must see", "i would happily watch it again",
+    "clever, touching and beautifully paced", "the best thing about it is the writing", "simply wonderful",
+]
+EN_REVIEW_NEG_FULL = [
+    "a tired, predictable mess of a movie", "two hours of my life i will never get back",
+    "the plot is thin and the acting is wooden", "it tries too hard and fails", "i was bored out of my mind",
+    "a film with nothing to say and no idea how to say it", "the jokes fall flat", "it never finds its footing",
+    "a lazy sequel that nobody asked for", "the characters are paper thin", "there's no reason to see this",
+    "stopped working after two days", "cheaply made and overpriced", "the picture quality is awful",
+    "the instructions make no sense", "i returned it the next day", "don't waste your money",
+    "the food was bland and the service was slow", "the room was dirty and noisy", "it's as dull as it sounds",
+    "not even the cast can save it", "a muddled, confusing story", "too long, too loud and too silly",
+    "it feels like a rough draft", "the twist is obvious from the first scene", "strictly for fans, and barely",
+    "an ugly, joyless experience", "it's neither funny nor clever", "the battery dies in an hour",
+    "so bad it's almost impressive", "it overstays its welcome", "i expected so much more",
+]
+EN_REVIEW_MIXED = [  # the verdict after "but" decides
+    ("the first half is slow, but the ending is worth the wait", POS),
+    ("the cast is great but the script lets them down", NEG),
+    ("it looks good but the sound is terrible", NEG), ("a bit pricey, but the quality is excellent", POS),
+    ("not perfect, but a lot of fun", POS), ("pretty to look at, but empty", NEG),
+    ("it starts strong but falls apart", NEG), ("flawed but fascinating", POS),
+    ("the idea is clever, but the execution is clumsy", NEG), ("small and simple, but it does the job well", POS),
+    ("it's not bad, it's just not good either", NEG), ("not as good as the first one", NEG),
+    ("better than i expected", POS), ("it could have been great", NEG), ("hardly a masterpiece", NEG),
+    ("never dull", POS), ("nothing special", NEG), ("i can't recommend it enough", POS),
+    ("i can't recommend it", NEG), ("you won't be disappointed", POS), ("it won't change your life, but it's fun", POS),
+]
+
+
+def reviews_en(seed: int = 23, n: int = 700) -> list[tuple[str, int]]:
+    rng = random.Random(seed)
+    rows = _combine(EN_REVIEW_TOPICS, EN_REVIEW_POS, POS, lambda a, p: f"{a} {p}", rng, n)
+    rows += _combine(EN_REVIEW_TOPICS, EN_REVIEW_NEG, NEG, lambda a, p: f"{a} {p}", rng, n)
+    # two verdicts in one sentence, same polarity ("the plot is dull and the acting is clumsy")
+    for label, preds in ((POS, EN_REVIEW_POS), (NEG, EN_REVIEW_NEG)):
+        for _ in range(n // 3):
+            a, b = rng.sample(EN_REVIEW_TOPICS, 2)
+            rows.append((f"{a} {rng.choice(preds)} and {b} {rng.choice(preds)}", label))
+    rows += [(t, POS) for t in EN_REVIEW_POS_FULL] + [(t, NEG) for t in EN_REVIEW_NEG_FULL] + EN_REVIEW_MIXED
+    rows += [(t + ".", POS) for t in EN_REVIEW_POS_FULL] + [(t + ".", NEG) for t in EN_REVIEW_NEG_FULL]
+    return rows
+
+
+# ---------------------------------------------------------------- tweets at a company: many are neither praise nor complaint
+EN_HANDLES = ["@airline", "@support", "@helpdesk", "@shop", "@bank", "@telco", "@deliveryco", "@airways", "@air", "@care"]
+EN_TWEET_NEUTRAL = [
+    "{h} what time does boarding start for flight {n}?", "{h} is flight {n} still on schedule for tomorrow",
+    "{h} can i bring a stroller on board", "{h} do you fly to denver from here", "{h} just sent you a dm",
+    "{h} how early should i get to the airport", "{h} are there any direct flights to chicago next week",
+    "{h} i'm flying with you on friday, what's the carry on size?", "{h} please follow back so i can dm",
+    "{h} when does the new route start", "{h} which gate for flight {n}", "{h} is there a student discount",
+    "{h} can i change my seat online", "{h} how do i add my frequent flyer number", "{h} any news on the schedule change?",
+    "{h} heading to boston tomorrow morning", "{h} my confirmation code is in the dm", "{h} is the lounge open this late",
+    "{h} what's the policy for pets in the cabin", "{h} does my ticket include a checked bag",
+    "{h} need to update the name on my booking", "{h} where do i find my receipt", "{h} can you check my reservation",
+    "{h} do you have a number i can call", "{h} is wifi free on international flights", "{h} flying out of terminal {n} today",
+    "{h} will you be adding more flights in the summer", "{h} how do i request a wheelchair",
+    "{h} i'd like to know the status of my claim", "{h} are you hiring flight attendants",
+    "{h} on my way to the airport", "{h} first time flying with you", "{h} see you in an hour",
+    "{h} what's the difference between economy and economy plus", "{h} new app version is out?",
+]
+EN_TWEET_POS = [
+    "{h} thank you for the great flight today", "{h} your crew on flight {n} was amazing", "{h} best airline hands down",
+    "{h} thanks for getting me home early", "{h} love the new seats", "{h} shoutout to the gate agent in denver, so helpful",
+    "{h} you made my day, thank you", "{h} smooth flight and friendly staff, thanks", "{h} thanks for the quick reply",
+    "{h} that was fast, problem solved", "{h} great job getting everyone rebooked", "{h} the upgrade was a nice surprise",
+    "{h} can't wait to fly with you again", "{h} you guys are the best", "{h} appreciate the help today",
+]
+EN_TWEET_NEG = [
+    "{h} flight {n} delayed again, no explanation", "{h} been on hold for {m} minutes", "{h} you lost my bag. again.",
+    "{h} worst customer service ever", "{h} flight cancelled and no hotel, thanks for nothing",
+    "{h} why is nobody answering the phone", "{h} stuck on the plane for {m} minutes with no updates",
+    "{h} your app crashed in the middle of check in", "{h} i want a refund", "{h} missed my connection because of you",
+    "{h} seriously, {m} minutes at the gate and no one knows anything", "{h} rude agent at the counter",
+    "{h} my seat was broken the whole flight", "{h} never flying with you again", "{h} still no reply to my complaint",
+]
+
+
+def tweets_en(seed: int = 31, n: int = 500) -> list[tuple[str, int]]:
+    rng = random.Random(seed)
+    rows = []
+    for label, pool in ((NEU, EN_TWEET_NEUTRAL), (POS, EN_TWEET_POS), (NEG, EN_TWEET_NEG)):
+        for _ in range(n if label == NEU else n // 2):
+            t = rng.choice(pool).replace("{h}", rng.choice(EN_HANDLES))
+            t = t.replace("{n}", str(rng.randint(1, 2999))).replace("{m}", str(rng.choice([20, 45, 60, 90, 120])))
+            rows.append((t, label))
+    return rows
+
+
+# ---------------------------------------------------------------- zh short reviews (food, goods): verdict words
+ZH_REVIEW_ITEMS = ["这家", "这道菜", "米饭", "面条", "汤", "饺子", "炒饭", "鸡腿", "奶茶", "披萨", "汉堡", "沙拉",
+                   "这件衣服", "这双鞋", "这个杯子", "耳机", "这本书", "充电宝", "床单", "面膜"]
+ZH_REVIEW_POS = ["好吃", "很香", "味道正", "分量很足", "口感很好", "料很足", "还热乎", "值这个价", "做工精细",
+                 "很软很舒服", "跟图片一样", "物超所值", "质感不错", "颜值很高", "用着顺手", "挺好用的", "很耐用"]
+ZH_REVIEW_NEG = ["难吃", "太咸", "太油了", "有股怪味", "分量太少", "都凉了", "又干又硬", "没什么味道", "不新鲜",
+                 "跟图片差太多", "做工粗糙", "有线头", "掉色", "一股味道", "不耐用", "用了就坏", "质量一般", "太小了"]
+ZH_REVIEW_TAILS_NEG = ["，不会再买了", "，失望", "，差评", "，一般般吧", "，不推荐", "，凑合吧", "。。。", "，就这样吧", ""]
+ZH_REVIEW_TAILS_POS = ["，还会再来", "，推荐", "，好评", "，满意", "，下次还点", "！", "，值得", ""]
+ZH_REVIEW_BUT = [  # "X还行，就是Y": in reviews the part after 就是/但是 is the complaint that decides
+    ("送餐挺快的，就是味道一般", NEG), ("包装不错，就是分量太少", NEG), ("价格便宜，但是太难吃了", NEG),
+    ("看着挺好，吃起来就不行了", NEG), ("配送员态度好，菜不行", NEG), ("味道还可以，就是太贵了", NEG),
+    ("送得慢了点，但是味道真的好", POS), ("等了挺久，不过很好吃", POS), ("有点贵，但是值", POS),
+    ("虽然晚了十分钟，但是饭菜都是热的", POS), ("量不大，但很精致，好吃", POS), ("除了有点辣，其他都很好", POS),
+    ("好吃是好吃，就是太慢了", NEG), ("一般，没有宣传的那么好", NEG), ("还行吧，没什么特别的", NEG),
+    ("不难吃，但也不好吃", NEG), ("味道没得说，就是送得有点慢", POS), ("就那样吧", NEG), ("凑合能吃", NEG),
+]
+
+
+def reviews_zh(seed: int = 41, n: int = 500) -> list[tuple[str, int]]:
+    rng = random.Random(seed)
+    rows = []
+    for label, preds, tails in ((POS, ZH_REVIEW_POS, ZH_REVIEW_TAILS_POS), (NEG, ZH_REVIEW_NEG, ZH_REVIEW_TAILS_NEG)):
+        for _ in range(n):
+            item, pred = rng.choice(ZH_REVIEW_ITEMS), rng.choice(preds)
+            pred2 = rng.choice(preds)
+            text = f"{item}{pred}" if rng.random() < 0.5 or pred2 == pred else f"{item}{pred}，{pred2}"
+            rows.append((text + rng.choice(tails), label))
+    rows += ZH_REVIEW_BUT
+    return rows
+
+
+# ---------------------------------------------------------------- complaints stated as facts (no opinion word at all)
+# "the departure time changed five times", "got an automated reply", "it still says pending": no
+# evaluative word, yet clearly a complaint when said to a company. Written for this project.
+EN_FACT_COMPLAINTS = [
+    "{h} the departure time has changed {k} times in the last hour", "{h} got an automated reply that doesn't answer anything",
+    "{h} it still says pending after {d} days", "{h} so far i've gotten {k} different answers",
+    "{h} can't get through on the phone", "{h} the line is out the door and only one agent working",
+    "{h} you said someone would call me back. nobody did", "{h} the chat support isn't working on your site",
+    "{h} why do you ask me to dm if you can't do anything", "{h} the agent couldn't care less",
+    "{h} the inbound flight landed after our departure time and it still says on time",
+    "{h} we were told to wait {m} minutes and then the counter closed", "{h} paid for wifi and it never connected",
+    "{h} my bag went to another city", "{h} i was charged for a seat i never got", "{h} the tv didn't work the whole flight",
+    "{h} this is the second time my flight change wasn't sent to me", "{h} still no credit for the cancelled trip",
+    "{h} had to sleep at the airport", "{h} the plane sat at the gate for {m} minutes with no announcement",
+    "{h} your website logged me out {k} times while paying", "{h} no one at the desk, no one on the phone",
+    "{h} nobody told us the flight was moved", "{h} we landed {m} minutes ago and there's no gate",
+    "{h} the refund you promised hasn't shown up", "{h} wife and kids stranded overnight",
+    "{h} my vouchers expired before i could use them", "{h} they gave my seat to someone else",
+    "{h} hung up on me after {m} minutes", "{h} i've been transferred {k} times",
+]
+EN_HASHTAGS_NEG = ["", "", "", " #fail", " #badservice", " #neveragain", " #disappointed", " #customerservicefail", " #frustrated"]
+ZH_FACT_COMPLAINTS = [
+    "航班时间一个小时改了{k}次", "收到的是自动回复，什么都没解决", "过了{d}天还是显示处理中", "问了{k}个客服，{k}个说法",
+    "电话根本打不进去", "说好给我回电话，到现在也没人打", "在线客服一直转圈", "让我私信，私信了又说处理不了",
+    "柜台只有一个人，排了{m}分钟", "付了钱的座位没给我", "说是准点，实际晚了{m}分钟", "退款说三天到账，现在{d}天了",
+    "被转接了{k}次", "等了{m}分钟被挂了电话", "订单显示已签收，我根本没收到", "说好的赔偿一直没兑现",
+    "换了{k}个客服，每个都让我重新说一遍", "工单关了，问题还在", "快递放在门口被人拿走了，也没人管", "扣的钱一直没退回来",
+]
+
+
+def fact_complaints(seed: int = 53, n: int = 500) -> list[tuple[str, int]]:
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        t = rng.choice(EN_FACT_COMPLAINTS).replace("{h}", rng.choice(EN_HANDLES))
+        t = t.replace("{k}", str(rng.choice([2, 3, 4, 5, 6]))).replace("{d}", str(rng.choice([3, 5, 10, 14])))
+        t = t.replace("{m}", str(rng.choice([20, 40, 45, 60, 90])))
+        rows.append((t + rng.choice(EN_HASHTAGS_NEG), NEG))
+        z = rng.choice(ZH_FACT_COMPLAINTS).replace("{k}", rng.choice(["两", "三", "四", "五"]))
+        z = z.replace("{d}", str(rng.choice([5, 7, 10, 15]))).replace("{m}", str(rng.choice([20, 40, 60, 90])))
+        rows.append((z + rng.choice(["", "", "。", "！", "？"]), NEG))
+    return rows

@@ -33,10 +33,11 @@ sys.path.insert(0, str(REPO / "training"))
 import numpy as np  # noqa: E402
 
 import corpora  # noqa: E402
-from authored import authored  # noqa: E402
-from voc.models.linear import CLASSES, DEFAULT_MODEL, featurize_text, save_model  # noqa: E402
+from authored import authored, fact_complaints, reviews_en, reviews_zh, tweets_en  # noqa: E402
+from voc.models.linear import (CLASSES, DEFAULT_MODEL, TokenVectors, featurize_text, fold,  # noqa: E402
+                               han_gram_keys, han_key, save_model)
 
-VERSION = "1"
+VERSION = "2"
 # Source -> (loader, weight per example). Weights balance zh against en and keep the small,
 # hand-written and one-word sets from dominating.
 SOURCES = {
@@ -46,13 +47,61 @@ SOURCES = {
     "banking77": (corpora.banking77_neutral, 0.4),
     "vader_words": (corpora.vader_words, 0.5),
     "authored": (authored, 2.5),
+    "authored_reviews_en": (reviews_en, 1.0),
+    "authored_tweets_en": (tweets_en, 1.0),
+    "authored_reviews_zh": (reviews_zh, 1.0),
+    "authored_fact_complaints": (fact_complaints, 1.0),
 }
-HYPER = {"C": 4.0, "min_df": 2, "prune": 0.02}
+HYPER = {"C": 4.0, "min_df": 2, "prune": 0.02, "dense_dim": 64, "dense_scale": 1.0}
 
 
 class Fitted:
-    def __init__(self, features: list[str], weights: np.ndarray, bias: np.ndarray, info: dict):
-        self.features, self.weights, self.bias, self.info = features, weights, bias, info
+    def __init__(self, features: list[str], weights: np.ndarray, bias: np.ndarray, info: dict, dense: dict | None = None):
+        self.features, self.weights, self.bias, self.info, self.dense = features, weights, bias, info, dense
+
+
+# ---------------------------------------------------------------- dense block: token vectors from the shipped embedder
+def _embedder_tokens():
+    """(Han 1-3-gram tokens with their keys, Latin word tokens, their rows in the embedder)."""
+    from voc.models.embedder import load_embedder
+
+    emb = load_embedder()
+    han, han_rows, words, word_rows = [], [], [], []
+    for tok, i in sorted(emb.index.vocab.items(), key=lambda kv: kv[1]):
+        k = han_key(tok)
+        if k is not None:
+            han.append(k)
+            han_rows.append(i)
+        elif tok == "<num>" or (tok.isascii() and tok.replace("'", "").isalpha() and tok == tok.lower()
+                                and not tok.startswith("'")):
+            words.append(tok)
+            word_rows.append(i)
+    order = np.argsort(np.asarray(han, dtype=np.uint64), kind="stable")
+    return emb, np.asarray(han, dtype=np.uint64)[order], np.asarray(han_rows)[order], words, np.asarray(word_rows)
+
+
+def dense_tables(texts: list[str], dim: int = HYPER["dense_dim"]) -> dict:
+    """Token vectors for the dense block: the embedder's 256-d token vectors projected onto the top
+    `dim` principal directions of the (full-width) dense features of the training texts. Signs are
+    fixed (largest component positive), so the tables are deterministic."""
+    emb, han, han_rows, words, word_rows = _embedder_tokens()
+    full = TokenVectors(han, emb.vectors[han_rows], words, emb.vectors[word_rows], np.zeros((emb.dim, len(CLASSES))))
+    F = _dense_features(full, texts)
+    F = F[np.abs(F).sum(axis=1) > 0]
+    _, _, vt = np.linalg.svd(F - F.mean(axis=0), full_matrices=False)
+    basis = vt[:dim]
+    basis *= np.sign(basis[np.arange(dim), np.abs(basis).argmax(axis=1)])[:, None]
+    return {"han_keys": han, "han_vecs": (emb.vectors[han_rows] @ basis.T).astype(np.float16), "words": words,
+            "word_vecs": (emb.vectors[word_rows] @ basis.T).astype(np.float16), "embedder": emb.model_id}
+
+
+def _dense_features(tv: TokenVectors, texts: list[str], batch: int = 4096) -> np.ndarray:
+    out = []
+    for lo in range(0, len(texts), batch):
+        folded = [fold(t or "") for t in texts[lo:lo + batch]]
+        keys, tids = han_gram_keys(folded)
+        out.append(tv.features(keys, tids, folded))
+    return np.vstack(out) if out else np.zeros((0, tv.dim), dtype=np.float32)
 
 
 def _matrix(feats: list[list[str]], vocab: dict[str, int]):
@@ -68,13 +117,16 @@ def _matrix(feats: list[list[str]], vocab: dict[str, int]):
                           np.asarray(indptr, dtype=np.int64)), shape=(len(feats), len(vocab)))
 
 
-def _fit(feats, y, w, vocab, C):
+def _fit(feats, y, w, vocab, C, dense_x=None):
+    import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
 
     X = _matrix(feats, vocab)
+    if dense_x is not None:
+        X = sp.hstack([X, sp.csr_matrix(dense_x)]).tocsr()
     model = LogisticRegression(C=C, max_iter=3000, tol=1e-5, solver="lbfgs")
     model.fit(X, y, sample_weight=w)
-    coef = np.zeros((len(vocab), len(CLASSES)))
+    coef = np.zeros((X.shape[1], len(CLASSES)))
     bias = np.full(len(CLASSES), -30.0)  # a class never seen in training is never predicted
     for j, cls in enumerate(model.classes_):
         if len(model.classes_) == 2:  # binary: sklearn keeps one coefficient row for class 1
@@ -88,30 +140,43 @@ def _fit(feats, y, w, vocab, C):
 
 
 def fit_rows(rows: list[tuple[str, int]], weights: list[float] | None = None, C: float = HYPER["C"],
-             min_df: int = HYPER["min_df"], prune: float = HYPER["prune"]) -> Fitted:
+             min_df: int = HYPER["min_df"], prune: float = HYPER["prune"], dense: bool = True,
+             dense_dim: int = HYPER["dense_dim"], dense_scale: float = HYPER["dense_scale"]) -> Fitted:
     """Fit on (text, label) rows, label 0 = negative, 1 = neutral, 2 = positive. Two passes: fit,
-    drop features whose weights barely matter, fit again on the kept features (so inference,
-    which only sees kept features, normalises exactly as training did)."""
+    drop n-gram features whose weights barely matter, fit again on the kept features (so inference,
+    which only sees kept features, normalises exactly as training did). With dense=True the
+    token-embedding block (see voc.models.linear.TokenVectors) is fitted jointly with the n-grams."""
     texts = [t for t, _ in rows]
     y = np.asarray([lab for _, lab in rows])
     w = np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=np.float64)
     feats = [featurize_text(t) for t in texts]
+    tables, dense_x = None, None
+    if dense:
+        tables = dense_tables(texts, dense_dim)
+        tv = TokenVectors(tables["han_keys"], tables["han_vecs"], tables["words"], tables["word_vecs"],
+                          np.zeros((dense_dim, len(CLASSES))))
+        dense_x = _dense_features(tv, texts).astype(np.float64) * dense_scale
     df = Counter(f for fs in feats for f in fs)
     vocab = {f: i for i, f in enumerate(sorted(f for f, c in df.items() if c >= min_df))}
-    coef, _ = _fit(feats, y, w, vocab, C)
-    centred = coef - coef.mean(axis=1, keepdims=True)
+    coef, _ = _fit(feats, y, w, vocab, C, dense_x)
+    centred = coef[:len(vocab)] - coef[:len(vocab)].mean(axis=1, keepdims=True)
     keep = sorted(f for f, i in vocab.items() if np.abs(centred[i]).max() >= prune)
     vocab = {f: i for i, f in enumerate(keep)}
-    coef, bias = _fit(feats, y, w, vocab, C)
+    coef, bias = _fit(feats, y, w, vocab, C, dense_x)
     coef -= coef.mean(axis=1, keepdims=True)
     bias -= bias.mean() if np.all(bias > -30) else 0.0
-    return Fitted(keep, coef, bias, {"n_rows": len(rows), "n_features": len(keep),
-                                     "labels": {CLASSES[k]: int(v) for k, v in sorted(Counter(y.tolist()).items())}})
+    info = {"n_rows": len(rows), "n_features": len(keep),
+            "labels": {CLASSES[k]: int(v) for k, v in sorted(Counter(y.tolist()).items())}}
+    if tables is not None:
+        tables = dict(tables, head=coef[len(keep):] * dense_scale)
+        info["dense"] = {"dim": dense_dim, "embedder": tables.pop("embedder"), "han_tokens": len(tables["han_keys"]),
+                         "word_tokens": len(tables["words"])}
+    return Fitted(keep, coef[:len(keep)], bias, info, tables)
 
 
 def write_model(path, fitted: Fitted, name: str = "custom", extra: dict | None = None) -> str:
     meta = {"name": name, "version": VERSION, **fitted.info, **(extra or {})}
-    return save_model(path, fitted.features, fitted.weights, fitted.bias, meta)
+    return save_model(path, fitted.features, fitted.weights, fitted.bias, meta, dense=fitted.dense)
 
 
 def shipped_rows(verbose: bool = True) -> tuple[list[tuple[str, int]], list[float], dict]:

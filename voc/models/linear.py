@@ -12,6 +12,16 @@ A text's feature set is binary and L2-normalised (each present feature counts 1/
 and short texts live on the same scale. Three classes (negative, neutral, positive); the score is
 P(positive) - P(negative), in [-1, 1], near 0 when the model thinks the text is neutral.
 
+Optional dense block ("token embeddings", model files from version 2 of the recipe): every Han
+1-3-gram and Latin word that is a token of the shipped static zh+en embedder
+(voc/models/embedder.py, distilled from multilingual USE) has a short vector (the embedder's
+vector projected onto its top principal directions, stored as float16 in the model file). A
+text's dense feature is the L2-normalised sum of the vectors of its distinct tokens, and a small
+matrix (dim x 3) adds its logits to the n-gram logits. The vectors put "难吃", "tasteless" and
+"bland" near each other, so wording never seen in the labelled data still gets a sensible score,
+and zh and en share what they learn. No tokenizer is needed: the Han grams are the same packed
+keys the n-gram lookup already computed.
+
 Inference: Han n-grams of a whole batch are packed into integer keys and looked up with one numpy
 searchsorted; the few word and symbol features go through a dict; weights are summed per text
 with bincount.
@@ -117,6 +127,122 @@ def featurize_text(text: str) -> list[str]:
     return featurize(fold(text))
 
 
+_EMB_WORD = re.compile(rf"[a-z]+(?:'[a-z]+)*|[0-9]+")
+_NUM = "<num>"
+
+
+def emb_words(folded: str) -> list[str]:
+    """The Latin-script tokens of a folded text that the dense block looks up (Han grams are taken
+    from the packed keys): lower-case words, and "<num>" for a run of digits."""
+    return [w if not w[0].isdigit() else _NUM for w in _EMB_WORD.findall(folded)]
+
+
+class TokenVectors:
+    """The dense block of a model: token -> short vector, and the (dim x 3) head.
+
+    Han tokens are looked up by packed key (han_key), Latin words through a dict with a stem
+    fallback (the embedder's: "refunds" -> "refund")."""
+
+    def __init__(self, han_keys: np.ndarray, han_vecs: np.ndarray, words: list[str], word_vecs: np.ndarray,
+                 head: np.ndarray):
+        if len(han_keys) > 1 and np.any(han_keys[1:] <= han_keys[:-1]):
+            raise ValueError("token vector keys must be sorted and distinct")
+        self.han_keys = np.asarray(han_keys, dtype=np.uint64)
+        self.words = dict(zip(words, range(len(han_keys), len(han_keys) + len(words))))
+        # stored as float16; held as float32 (a few tens of MB) so the per-batch product needs no cast
+        self.vecs = np.vstack([np.asarray(han_vecs, dtype=np.float32), np.asarray(word_vecs, dtype=np.float32)])
+        self.head = np.asarray(head, dtype=np.float32)
+        self.dim = self.vecs.shape[1]
+        self._cache: dict[str, int] = {}
+
+    def word_row(self, w: str) -> int:
+        r = self._cache.get(w)
+        if r is None:
+            from voc.models.embedder import _stems
+
+            r = self.words.get(w)
+            if r is None and "'" in w:
+                r = self.words.get(w.split("'", 1)[0])
+            if r is None:
+                r = next((self.words[s] for s in _stems(w) if s in self.words), -1)
+            if len(self._cache) < 200_000:
+                self._cache[w] = r
+        return r
+
+    def features(self, keys: np.ndarray, key_tids: np.ndarray, folded: list[str]) -> np.ndarray:
+        """(n texts x dim) L2-normalised sums of the distinct token vectors of each text; zero rows
+        for texts with no known token. keys/key_tids: the packed Han 1-3-gram keys of the batch and
+        the text each came from."""
+        n = len(folded)
+        rows_py, tids_py = [], []
+        row = self.word_row
+        for tid, f in enumerate(folded):
+            for w in emb_words(f):
+                r = row(w)
+                if r >= 0:
+                    rows_py.append(r)
+                    tids_py.append(tid)
+        if len(self.han_keys) and len(keys):
+            pos = np.minimum(np.searchsorted(self.han_keys, keys), len(self.han_keys) - 1)
+            hit = self.han_keys[pos] == keys
+            rows = np.concatenate([pos[hit].astype(np.int64), np.asarray(rows_py, dtype=np.int64)])
+            tids = np.concatenate([key_tids[hit], np.asarray(tids_py, dtype=np.int64)])
+        else:
+            rows, tids = np.asarray(rows_py, dtype=np.int64), np.asarray(tids_py, dtype=np.int64)
+        out = np.zeros((n, self.dim), dtype=np.float32)
+        if not len(rows):
+            return out
+        m = len(self.vecs) + 1
+        code = _distinct(tids * m + rows)  # distinct tokens per text, sorted by text
+        tids, rows = code // m, code % m
+        sums = _bag_sum(self.vecs, rows, tids, n)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        np.divide(sums, norms, out=out, where=norms > 0)
+        return out
+
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (np.unique's hash path is ~50x slower on these int64 codes)."""
+    codes = np.sort(codes)
+    return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
+
+
+def _bag_sum(vecs: np.ndarray, rows: np.ndarray, tids: np.ndarray, n: int) -> np.ndarray:
+    """Per-text sums of vecs[rows] (rows sorted by text): a sparse product when scipy is there,
+    else gather and reduce."""
+    try:
+        from scipy import sparse
+    except ImportError:
+        out = np.zeros((n, vecs.shape[1]), dtype=np.float32)
+        starts = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
+        out[tids[starts]] = np.add.reduceat(vecs[rows], starts, axis=0)
+        return out
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tids, minlength=n), out=indptr[1:])
+    mat = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), rows, indptr), shape=(n, len(vecs)))
+    return np.asarray(mat @ vecs, dtype=np.float32)
+
+
+def han_gram_keys(folded: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Packed keys of every Han 1-, 2- and 3-gram of a batch of folded texts, and the index of the
+    text each came from (the same keys han_key gives for one gram)."""
+    n = len(folded)
+    joined = "\n".join(folded)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter((len(f) + 1 for f in folded), dtype=np.int64, count=n)
+    tid_of = np.repeat(np.arange(n, dtype=np.int64), lengths)[: len(codes)]
+    han = _is_han(codes)
+    h2 = han[:-1] & han[1:]
+    h3 = h2[:-1] & han[2:]
+    keys = np.concatenate([
+        codes[han],
+        (codes[:-1][h2] << np.uint64(21)) | codes[1:][h2],
+        (codes[:-2][h3] << np.uint64(42)) | (codes[1:-1][h3] << np.uint64(21)) | codes[2:][h3],
+    ])
+    tids = np.concatenate([tid_of[han], tid_of[:-1][h2], tid_of[:-2][h3]])
+    return keys, tids
+
+
 class LinearSentiment:
     """Shipped default model: `LinearSentiment()`; or `LinearSentiment(path="my.npz")` for a model
     trained with training/train_sentiment.py on your own data."""
@@ -131,6 +257,11 @@ class LinearSentiment:
                 han_keys = np.asarray(z["han_keys"], dtype=np.uint64)
                 bias = np.asarray(z["bias"], dtype=np.float64)
                 meta = json.loads(str(z["meta"]))
+                dense = None
+                if "emb_head" in z.files:
+                    words_blob = z["emb_words"].tobytes().decode("utf-8")
+                    dense = TokenVectors(z["emb_han_keys"], z["emb_han_vecs"], words_blob.split("\n") if words_blob else [],
+                                         z["emb_word_vecs"], z["emb_head"])
         except FileNotFoundError:
             raise BackendError(f"linear sentiment model not found: {path}") from None
         except (KeyError, ValueError, OSError) as exc:
@@ -150,6 +281,9 @@ class LinearSentiment:
         self._han_rows = np.arange(n_other + 1, len(features) + 1, dtype=np.int64)
         self._n_rows = len(features) + 1
         self._bias = bias
+        self.dense = dense
+        if dense is not None and dense.head.shape != (dense.dim, len(CLASSES)):
+            raise BackendError(f"{path}: dense head shape {dense.head.shape} does not match dim {dense.dim}")
         self.meta = meta
         self.path = path
         digest = meta.get("sha") or hashlib.sha256(self._w.tobytes()).hexdigest()[:12]
@@ -174,19 +308,8 @@ class LinearSentiment:
                     py_rows.append(i)
                     py_tids.append(tid)
         # Han 1-3-grams for the whole batch at once, as packed integer keys.
-        joined = "\n".join(folded)
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        lengths = np.fromiter((len(f) + 1 for f in folded), dtype=np.int64, count=n)
-        tid_of = np.repeat(np.arange(n, dtype=np.int64), lengths)[: len(codes)]
-        han = _is_han(codes)
-        h2 = han[:-1] & han[1:]
-        h3 = h2[:-1] & han[2:]
-        keys = np.concatenate([
-            codes[han],
-            (codes[:-1][h2] << np.uint64(21)) | codes[1:][h2],
-            (codes[:-2][h3] << np.uint64(42)) | (codes[1:-1][h3] << np.uint64(21)) | codes[2:][h3],
-        ])
-        tids = np.concatenate([tid_of[han], tid_of[:-1][h2], tid_of[:-2][h3]])
+        keys, tids = han_gram_keys(folded)
+        dense = self.dense.features(keys, tids, folded) @ self.dense.head if self.dense is not None else None
         if len(self._han_keys) and len(keys):
             pos = np.minimum(np.searchsorted(self._han_keys, keys), len(self._han_keys) - 1)
             hit = self._han_keys[pos] == keys
@@ -196,12 +319,15 @@ class LinearSentiment:
             rows = np.asarray(py_rows, dtype=np.int64)
             tids = np.asarray(py_tids, dtype=np.int64)
         # A text's features are a set: drop repeats, then sum weights per text.
-        code = np.unique(tids * self._n_rows + rows)
+        code = _distinct(tids * self._n_rows + rows)
         tids, rows = code // self._n_rows, code % self._n_rows
         counts = np.bincount(tids, minlength=n).astype(np.float64)
         w = self._w[rows]
         sums = np.stack([np.bincount(tids, weights=w[:, k], minlength=n) for k in range(len(CLASSES))], axis=1)
-        return sums / np.sqrt(np.maximum(counts, 1.0))[:, None] + self._bias, counts
+        z = sums / np.sqrt(np.maximum(counts, 1.0))[:, None] + self._bias
+        if dense is not None:
+            z += dense
+        return z, counts
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         return _softmax(self.logits(texts))
@@ -222,9 +348,11 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def save_model(path: str | Path, features: list[str], weights: np.ndarray, bias: np.ndarray, meta: dict) -> str:
+def save_model(path: str | Path, features: list[str], weights: np.ndarray, bias: np.ndarray, meta: dict,
+               dense: dict | None = None) -> str:
     """Write a model archive (no pickled objects: UTF-8 feature list, float arrays, JSON metadata)
-    and return its content hash."""
+    and return its content hash. `dense` (optional): {"han_keys", "han_vecs", "words", "word_vecs",
+    "head"} for the token-embedding block (see TokenVectors)."""
     if any("\n" in f for f in features):
         raise ValueError("feature strings must not contain newlines")
     weights = np.asarray(weights, dtype=np.float32)
@@ -239,10 +367,20 @@ def save_model(path: str | Path, features: list[str], weights: np.ndarray, bias:
     h.update("\n".join(features).encode("utf-8"))
     h.update(weights.tobytes())
     h.update(bias.tobytes())
+    arrays = {}
+    if dense is not None:
+        order = np.argsort(np.asarray(dense["han_keys"], dtype=np.uint64), kind="stable")
+        arrays = {"emb_han_keys": np.asarray(dense["han_keys"], dtype=np.uint64)[order],
+                  "emb_han_vecs": np.asarray(dense["han_vecs"], dtype=np.float16)[order],
+                  "emb_words": np.frombuffer("\n".join(dense["words"]).encode("utf-8"), dtype=np.uint8),
+                  "emb_word_vecs": np.asarray(dense["word_vecs"], dtype=np.float16),
+                  "emb_head": np.asarray(dense["head"], dtype=np.float32)}
+        for k in sorted(arrays):
+            h.update(arrays[k].tobytes())
     sha = h.hexdigest()[:12]
     meta = dict(meta, sha=sha, feature_version=FEATURE_VERSION, classes=list(CLASSES))
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     blob = np.frombuffer("\n".join(features).encode("utf-8"), dtype=np.uint8)
     np.savez_compressed(path, features=blob, weights=weights, bias=bias, han_keys=han_keys,
-                        meta=np.array(json.dumps(meta, ensure_ascii=False)))
+                        meta=np.array(json.dumps(meta, ensure_ascii=False)), **arrays)
     return sha
