@@ -14,12 +14,14 @@ _CAPS_WORD = re.compile(r"(?<![A-Za-z\[])[A-Z]{3,}(?![A-Za-z\]])")  # not PII pl
 _ACRONYMS = frozenset("APP NPS CSAT VIP USB GPS ATM PIN OTP SMS FAQ CEO API URL PDF BBB FTC FCC USA UPS DHL EMS SF IOS".split())
 _BURST = re.compile(r"[!！]{2,}|[?？]{2,}|[!！][?？]|[?？][!！]")
 _PER_LABEL_CAP = 3  # the 5th "again" says little more than the 2nd
-# A long complaint is an effortful one: past ELABORATION_CHARS characters, a text that is negative or
-# carries a frustration cue gains ELABORATION_WEIGHT * ln(length / ELABORATION_CHARS) (a 180-character
-# complaint about +1.1). Praise and neutral questions of any length gain nothing. Tuned on the even-
-# numbered STC-3 dialogues only (benchmarks/sentiment.py reports the odd-numbered half separately).
-ELABORATION_CHARS = 60
-ELABORATION_WEIGHT = 1.0
+# A long complaint is an effortful one: a text that is negative or carries a frustration cue and is
+# longer than ELABORATION_UNITS (Han characters, or 2.5 other characters each, so ~150 characters of
+# English) gains ELABORATION_WEIGHT * ln(length / ELABORATION_UNITS): a 180-character zh complaint
+# about +0.55. Praise and neutral questions of any length gain nothing. Tuned on the even-numbered
+# STC-3 dialogues only (benchmarks/sentiment.py reports the odd-numbered half separately).
+ELABORATION_UNITS = 60
+ELABORATION_WEIGHT = 0.5
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 QUESTION_WEIGHT = 0.4  # per question mark after the first, up to 3 of them ("why??? when???")
 
 
@@ -53,8 +55,11 @@ def frustration(work: Work, doc_score: float) -> float:
     questions = fb.text.count("?") + fb.text.count("？")
     if questions >= 2:
         pressure += QUESTION_WEIGHT * min(3, questions - 1)
-    if len(fb.text) > ELABORATION_CHARS and (doc_score < 0 or counts):
-        pressure += ELABORATION_WEIGHT * math.log(len(fb.text) / ELABORATION_CHARS)
+    if doc_score < 0 or counts:
+        han = len(_HAN_CHAR.findall(fb.text)) if len(fb.text) > ELABORATION_UNITS else 0
+        units = han + (len(fb.text) - han) / 2.5
+        if units > ELABORATION_UNITS:
+            pressure += ELABORATION_WEIGHT * math.log(units / ELABORATION_UNITS)
     if doc_score < 0:
         pressure += -doc_score * 1.0
     elif pressure:
