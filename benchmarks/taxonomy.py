@@ -1,6 +1,10 @@
 """Taxonomy benchmark: touchpoints, trust pillars, costs and signals against gold labels.
 
-    .venv/bin/python benchmarks/taxonomy.py [--lexicons DIR] [--only labelled|airline|semeval|agent|speed]
+    .venv/bin/python benchmarks/taxonomy.py [--lexicons DIR] [--only labelled|outside|agent|speed]
+                                            [--dev-only] [--semantic]
+
+Every table says which half it scores: "tune" halves may be looked at while editing lexicons,
+"held-out" halves are for the final figures only (--dev-only, alias --tune-only, hides them).
 
 Prints markdown tables:
   1. the project's own labelled set (benchmarks/data/labelled_mixed.jsonl, written and labelled by
@@ -8,7 +12,8 @@ Prints markdown tables:
      zh, en and mixed and for the dev and test halves;
   2. outside data read at run time from ../shared/data/dev (never copied into the repository):
      airline tweets' negativereason -> touchpoints, SemEval restaurant aspect categories ->
-     touchpoints, each split by a hash of the id into a dev half and a held-out half;
+     touchpoints, each split by a hash of the id into a tune half and a held-out half; STC-3
+     customer turns (zh, mixed) with a hand-labelled tune file and a held-out file;
   3. agent behaviour on 60 hand-annotated STC-3 helpdesk turns (referenced by dialogue id);
   4. precision of churn_risk and escalation;
   5. lexicon-pass cost: microseconds per ~40-character record, all groups, one thread.
@@ -40,7 +45,8 @@ DATA = REPO / "benchmarks" / "data"
 GROUPS = ("touchpoints", "pillars", "costs", "signals")
 LANGS = ("zh", "en", "mixed")
 SPLITS = ("dev", "test")  # --dev-only hides the test half while tuning
-HALVES = ("dev", "held-out")
+HALVES = ("tune", "held-out")  # outside data; --dev-only hides the held-out half
+SHOW = {"dev": "tune (dev)", "test": "held-out (test)", "all": "all"}
 
 AIRLINE_MAP = {  # ../shared/data/README.md
     "Late Flight": "delivery", "Cancelled Flight": "delivery", "longlines": "delivery",
@@ -165,11 +171,11 @@ def bench_labelled(analyzer, semantic=None) -> dict:
     for lang in LANGS:
         for split in SPLITS:
             s = [scores[(lang, split, g)] for g in GROUPS]
-            rows.append([lang, split, s[0].n] + [fmt(x.macro()) for x in s] + [fmt(s[0].micro()), fmt(s[1].micro())])
+            rows.append([lang, SHOW[split], s[0].n] + [fmt(x.macro()) for x in s] + [fmt(s[0].micro()), fmt(s[1].micro())])
     print(table(["lang", "split", "n", "touchpoints", "pillars", "costs", "signals", "tp micro-F1", "pillars micro-F1"], rows))
     for g in GROUPS:
         for split in SPLITS:
-            print(f"\n**{g}, {split} half**: P / R / F1 (gold support)\n")
+            print(f"\n**{g}, {SHOW[split]} half**: P / R / F1 (gold support)\n")
             labs = sorted(set().union(*(scores[(lang, split, g)].labels() for lang in LANGS)))
             rows = []
             for lab in labs:
@@ -184,7 +190,7 @@ def bench_labelled(analyzer, semantic=None) -> dict:
 
 # ----------------------------------------------------------------------------- 2. outside data
 def half(key: str) -> str:
-    return "dev" if zlib.crc32(key.encode()) % 2 == 0 else "held-out"
+    return "tune" if zlib.crc32(key.encode()) % 2 == 0 else "held-out"
 
 
 def airline_rows() -> list[tuple[str, str, set]]:
@@ -288,31 +294,38 @@ def bench_outside(analyzer, semantic=None):
     print(table(["dataset", "label", "gold", "P", "R", "F1"], rows))
 
 
-def bench_stc3_customers(analyzer, semantic=None):
-    """zh and mixed outside data: 60 STC-3 customer turns (Weibo complaints to telecom, phone,
-    software and travel helpdesks), touchpoints and pillars labelled by hand, by reference."""
-    ann = [json.loads(line) for line in open(DATA / "stc3_customer_turns.jsonl", encoding="utf-8")]
+def bench_stc3_customers(analyzer, semantic=None, halves=("tune", "held-out")):
+    """zh and mixed outside data: STC-3 customer turns (Weibo complaints to telecom, phone, software
+    and travel helpdesks), touchpoints and pillars labelled by hand, by reference. Two disjoint
+    files: the tune set (stc3_customer_tune.jsonl, may be inspected while tuning) and the held-out
+    set (stc3_customer_turns.jsonl, only scored, in full runs)."""
+    files = {"tune": "stc3_customer_tune.jsonl", "held-out": "stc3_customer_turns.jsonl"}
     dialogues = {}
     with open(DEV / "dialogues" / "stc3_zh.jsonl", encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
             dialogues[d["id"]] = d
-    texts = [dialogues[a["dialogue_id"]]["turns"][a["turn"]]["text"] for a in ann]
-    fbs = predict(analyzer, texts, semantic=semantic)
-    scores = {(lang, g): Scores() for lang in ("zh", "mixed") for g in ("touchpoints", "pillars")}
-    for a, fb in zip(ann, fbs):
-        pred = labels_of(fb)
-        scores[(a["lang"], "touchpoints")].add(set(a["touchpoints"]), pred["touchpoints"])
-        scores[(a["lang"], "pillars")].add({(p["id"], p["polarity"]) for p in a["pillars"]}, pred["pillars"], pillar_key)
-    print("\n**STC-3 customer turns (zh and mixed outside data, 30 each, hand-labelled; "
-          "benchmarks/data/stc3_customer_turns.jsonl)**\n")
+    print("\n**STC-3 customer turns (zh and mixed outside data, hand-labelled; tune = "
+          "benchmarks/data/stc3_customer_tune.jsonl, held-out = benchmarks/data/stc3_customer_turns.jsonl)**\n")
     rows = []
-    for lang in ("zh", "mixed"):
-        for g in ("touchpoints", "pillars"):
-            s = scores[(lang, g)]
-            per = ", ".join(f"{lab} {fmt(s.prf(lab)[2])}" for lab in s.labels())
-            rows.append([lang, g, s.n, fmt(s.macro()), fmt(s.micro()), per])
-    print(table(["lang", "group", "n", "macro-F1", "micro-F1", "per-label F1"], rows))
+    for h in halves:
+        path = DATA / files[h]
+        if not path.exists():
+            continue
+        ann = [json.loads(line) for line in open(path, encoding="utf-8")]
+        texts = [dialogues[a["dialogue_id"]]["turns"][a["turn"]]["text"] for a in ann]
+        fbs = predict(analyzer, texts, semantic=semantic)
+        scores = {(lang, g): Scores() for lang in ("zh", "mixed") for g in ("touchpoints", "pillars")}
+        for a, fb in zip(ann, fbs):
+            pred = labels_of(fb)
+            scores[(a["lang"], "touchpoints")].add(set(a["touchpoints"]), pred["touchpoints"])
+            scores[(a["lang"], "pillars")].add({(p["id"], p["polarity"]) for p in a["pillars"]}, pred["pillars"], pillar_key)
+        for lang in ("zh", "mixed"):
+            for g in ("touchpoints", "pillars"):
+                s = scores[(lang, g)]
+                per = ", ".join(f"{lab} {fmt(s.prf(lab)[2])}" for lab in s.labels())
+                rows.append([h, lang, g, s.n, fmt(s.macro()), fmt(s.micro()), per])
+    print(table(["half", "lang", "group", "n", "macro-F1", "micro-F1", "per-label F1"], rows))
 
 
 # ----------------------------------------------------------------------------- 3. agent turns
@@ -358,7 +371,7 @@ def bench_signals(lab: dict):
                 fn += g and not p
             prec = tp / (tp + fp) if tp + fp else float("nan")
             rec_ = tp / (tp + fn) if tp + fn else float("nan")
-            rows.append([sig, split, tp + fp, tp + fn, fmt(prec), fmt(rec_)])
+            rows.append([sig, SHOW[split], tp + fp, tp + fn, fmt(prec), fmt(rec_)])
     print(table(["signal", "split", "predicted", "gold", "precision", "recall"], rows))
 
 
@@ -450,13 +463,13 @@ def main(argv=None):
     ap.add_argument("--lexicons", default=None)
     ap.add_argument("--backend", default=None, help="sentiment backend (default: the pipeline's)")
     ap.add_argument("--only", default=None, choices=["labelled", "airline", "semeval", "outside", "agent", "speed"])
-    ap.add_argument("--dev-only", action="store_true",
-                    help="hide the test / held-out halves (used while tuning the lexicons)")
+    ap.add_argument("--dev-only", "--tune-only", action="store_true",
+                    help="hide the test / held-out halves (used while tuning the lexicons): only the tune halves are scored")
     ap.add_argument("--semantic", action="store_true", help="also apply the semantic second pass (voc.stages.semantic)")
     args = ap.parse_args(argv)
     global SPLITS, HALVES
     if args.dev_only:
-        SPLITS, HALVES = ("dev",), ("dev",)
+        SPLITS, HALVES = ("dev",), ("tune",)
     analyzer = make_analyzer(args.lexicons, args.backend)
     semantic = None
     if args.semantic:
@@ -470,8 +483,7 @@ def main(argv=None):
         lab = bench_labelled(analyzer, semantic)
     if args.only in (None, "outside", "airline", "semeval"):
         bench_outside(analyzer, semantic)
-        if not args.dev_only:
-            bench_stc3_customers(analyzer, semantic)
+        bench_stc3_customers(analyzer, semantic, ("tune",) if args.dev_only else ("tune", "held-out"))
     if args.only in (None, "agent"):
         bench_agent(analyzer)
     if lab is not None:
