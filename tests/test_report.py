@@ -37,6 +37,51 @@ def test_loo_impact_sign_and_min_n_guard():
     assert small["impact"] is None and small["verdict"] == "insufficient n"
 
 
+def test_loo_impacts_match_the_resampling_they_describe():
+    # every theme over the same resamples: draw b is rng.integers(0, n, n); the statistic is
+    # v[idx].mean() - v[idx][~t[idx]].mean(), computed here the slow, obvious way
+    gen = np.random.default_rng(3)
+    values = stats.nps_values(gen.integers(0, 11, 500).astype(float))
+    themes = [gen.random(500) < q for q in (0.05, 0.3, 0.01, 0.6)] + [np.ones(500, dtype=bool)]
+    got = stats.loo_impacts(values, themes, np.random.default_rng(7), n_boot=60)
+    draws = np.random.default_rng(7)
+    idxs = [draws.integers(0, 500, 500) for _ in range(60)]
+    for t, r in zip(themes, got):
+        if t.sum() < 30 or t.all():
+            assert r["impact"] is None and r["verdict"] == "insufficient n" and r["n"] == int(t.sum())
+            continue
+        boots = [values[i].mean() - values[i][~t[i]].mean() for i in idxs]
+        lo, hi = np.percentile(boots, [2.5, 97.5])
+        assert r["impact"] == round(values.mean() - values[~t].mean(), 2)
+        assert (r["low"], r["high"]) == (round(lo, 2), round(hi, 2))
+    assert sum(r["impact"] is not None for r in got) == 2
+
+
+def test_ridge_bootstrap_matches_refitting_each_resample():
+    gen = np.random.default_rng(4)
+    n = 600
+    x = np.zeros((n, 4), dtype=bool)
+    x[np.arange(n), gen.integers(0, 4, n)] = True  # one topic each
+    x[:, 1] |= gen.random(n) < 0.2
+    y = stats.nps_values(gen.integers(0, 11, n).astype(float)) - 30 * x[:, 2]
+    names = ["a", "b", "c", "d"]
+    got = stats.ridge_drivers(y, x, names, np.random.default_rng(5), n_boot=40)
+    draws = np.random.default_rng(5)
+    xf = x.astype(float)
+
+    def fit(xm, yy):
+        xc, yc = xm - xm.mean(0), yy - yy.mean()
+        return np.linalg.solve(xc.T @ xc + 5.0 * np.eye(4), xc.T @ yc)
+
+    boots = np.array([fit(xf[i], y[i]) for i in (draws.integers(0, n, n) for _ in range(40))])
+    lo, hi = np.percentile(boots, [2.5, 97.5], axis=0)
+    coef = fit(xf, y)
+    for j, r in enumerate(got):
+        assert r["coef"] == round(coef[j], 2)
+        assert r["low"] == pytest.approx(lo[j], abs=0.006) and r["high"] == pytest.approx(hi[j], abs=0.006)
+    assert got[2]["coef"] < -15
+
+
 def test_ridge_driver_sign():
     rng = np.random.default_rng(1)
     x = rng.random((400, 2)) < 0.3
@@ -62,11 +107,23 @@ def test_valley_needs_min_n():
 
 
 @pytest.fixture(scope="module")
-def report_dir(tmp_path_factory):
+def lexicons(tmp_path_factory):
+    """A copy of the lexicons, so runs compared with each other see the same ones."""
+    import shutil
+
+    from voc.settings import AnalyzerSettings
+
+    root = AnalyzerSettings.load(None).lexicons
+    return str(shutil.copytree(root, tmp_path_factory.mktemp("lex") / "lexicons"))
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory, lexicons):
     from click.testing import CliRunner
 
     out = tmp_path_factory.mktemp("report")
-    res = CliRunner().invoke(main, ["report", str(SAMPLE / "survey_2026.csv"), "-o", str(out), "--lang", "en"])
+    res = CliRunner().invoke(main, ["report", str(SAMPLE / "survey_2026.csv"), "-o", str(out), "--lang", "en",
+                                    "--jobs", "2", "--lexicons", lexicons])
     assert res.exit_code == 0, res.output
     return out
 
@@ -90,6 +147,23 @@ def test_report_files_and_numbers_recomputable(report_dir):
     assert ranks == sorted(ranks, reverse=True)
     for owner, recs in rep["recommendations"].items():
         assert 1 <= len(recs) <= 5 and all(r["touchpoint"] == owner for r in recs)
+
+
+def test_report_is_the_same_from_one_process_and_from_two(report_dir, lexicons, tmp_path):
+    # report_dir analyses in 2 worker processes; --jobs 1 analyses here, topics on the real records
+    from click.testing import CliRunner
+
+    res = CliRunner().invoke(main, ["report", str(SAMPLE / "survey_2026.csv"), "-o", str(tmp_path), "--lang", "en",
+                                    "--jobs", "1", "--lexicons", lexicons])
+    assert res.exit_code == 0, res.output
+    one = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    two = json.loads((report_dir / "report.json").read_text(encoding="utf-8"))
+    for rep in (one, two):
+        rep["header"].pop("generated_at")
+    assert one["header"]["versions"]["lexicon_hash"] == two["header"]["versions"]["lexicon_hash"]
+    assert one["drivers"]["loo"] and any(r["theme"].startswith("topic:") for r in one["drivers"]["loo"])
+    assert one == two
+    assert (tmp_path / "report.md").read_text(encoding="utf-8") == (report_dir / "report.md").read_text(encoding="utf-8")
 
 
 def test_report_html_is_self_contained(report_dir):

@@ -11,10 +11,8 @@ from voc.reports.sections import PILLAR_NONE, pain_cells
 
 
 def recommendations(live: pd.DataFrame, pains: list[dict], playbook: dict, names: dict, lang: str,
-                    cfg: dict, per_owner: int = 5) -> dict:
+                    cfg: dict, per_owner: int = 5, cells: dict | None = None) -> dict:
     kind = next((k for k in ("nps", "csat", "stars") if k in live and live[k].notna().any()), None)
-    cells = pain_cells(live)
-    rng = np.random.default_rng(cfg["seed"])
     out: dict[str, list[dict]] = {}
     for p in pains:
         items = out.setdefault(p["touchpoint"], [])
@@ -22,19 +20,6 @@ def recommendations(live: pd.DataFrame, pains: list[dict], playbook: dict, names
             continue
         tp_name = names.get(p["touchpoint"], p["touchpoint"])
         template = playbook.get(p["pillar"], playbook.get(PILLAR_NONE, {})).get(lang) or "{touchpoint}"
-        effect = {"score": kind, "verdict": "no score in the export"}
-        if kind:
-            has = np.zeros(len(live), dtype=bool)
-            has[cells[(p["touchpoint"], p["pillar"])]] = True
-            scored = live[kind].notna().to_numpy()
-            s = live.loc[scored, kind].to_numpy(dtype=float)
-            values = stats.nps_values(s) if kind == "nps" else 100.0 * (s >= 4)
-            loo = stats.loo_impact(values, has[scored], rng, cfg["n_boot"], cfg["min_n"])
-            effect = {"score": kind, **loo}
-            if loo["impact"] is not None:
-                # Fixing the cause removes its drag: the expected gain is minus the LOO impact.
-                effect["expected_gain"] = round(-loo["impact"], 2)
-                effect["gain_interval"] = [round(-loo["high"], 2), round(-loo["low"], 2)]
         items.append({
             "touchpoint": p["touchpoint"], "pillar": p["pillar"], "rank": p["rank"],
             "action": template.format(touchpoint=tp_name),
@@ -42,6 +27,26 @@ def recommendations(live: pd.DataFrame, pains: list[dict], playbook: dict, names
                      "frustration": p["frustration"], "trend": p["trend"]},
             "customers_say": p["top_cues"][:5],
             "quotes": [{"id": q["id"], "text": q["text"][:160]} for q in p["quotes"][:2]],
-            "costs": p["costs"], "expected_effect": effect,
+            "costs": p["costs"], "expected_effect": {"score": kind, "verdict": "no score in the export"},
         })
+    chosen = [it for items in out.values() for it in items]
+    if kind and chosen:
+        # the expected effect of every recommendation, over the same bootstrap resamples
+        cells = cells if cells is not None else pain_cells(live)
+        scored = live[kind].notna().to_numpy()
+        s = live.loc[scored, kind].to_numpy(dtype=float)
+        values = stats.nps_values(s) if kind == "nps" else 100.0 * (s >= 4)
+        masks = []
+        for it in chosen:
+            has = np.zeros(len(live), dtype=bool)
+            has[cells[(it["touchpoint"], it["pillar"])]] = True
+            masks.append(has[scored])
+        effects = stats.loo_impacts(values, masks, np.random.default_rng(cfg["seed"]), cfg["n_boot"], cfg["min_n"])
+        for it, loo in zip(chosen, effects):
+            effect = {"score": kind, **loo}
+            if loo["impact"] is not None:
+                # Fixing the cause removes its drag: the expected gain is minus the LOO impact.
+                effect["expected_gain"] = round(-loo["impact"], 2)
+                effect["gain_interval"] = [round(-loo["high"], 2), round(-loo["low"], 2)]
+            it["expected_effect"] = effect
     return {k: v[:per_owner] for k, v in out.items()}

@@ -202,8 +202,9 @@ def drivers(live: pd.DataFrame, touchpoints: list[str], pillars: list[str], cfg:
         for t in sorted(d["topic"].dropna().unique()):
             themes[f"topic:{t}"] = (d["topic"] == t).to_numpy()
     rng = np.random.default_rng(cfg["seed"])
-    loo = [{"theme": name, **stats.loo_impact(values, mask, rng, cfg["n_boot"], cfg["min_n"])}
-           for name, mask in themes.items() if mask.any()]
+    present = [(name, mask) for name, mask in themes.items() if mask.any()]
+    loo = [{"theme": name, **r} for (name, _), r in
+           zip(present, stats.loo_impacts(values, [m for _, m in present], rng, cfg["n_boot"], cfg["min_n"]))]
     loo.sort(key=lambda r: (r["impact"] is None, r["impact"] if r["impact"] is not None else 0))
     names = [n for n, m in themes.items() if m.any()]
     X = np.column_stack([themes[n] for n in names]) if names else np.zeros((len(d), 0))

@@ -81,21 +81,51 @@ def loo_impact(values: np.ndarray, has_theme: np.ndarray, rng: np.random.Generat
                n_boot: int = 300, min_n: int = MIN_N) -> dict:
     """Leave-one-out impact: mean(all) - mean(without the theme's responses), with a bootstrap
     95% interval. Negative = the theme drags the score down. No verdict under min_n."""
-    n_theme = int(has_theme.sum())
-    out = {"n": n_theme, "impact": None, "low": None, "high": None, "verdict": "insufficient n"}
-    if n_theme < min_n or n_theme == len(values):
-        return out
-    impact = values.mean() - values[~has_theme].mean()
-    boots = np.empty(n_boot)
-    idx_all = np.arange(len(values))
+    return loo_impacts(values, [has_theme], rng, n_boot, min_n)[0]
+
+
+def loo_impacts(values: np.ndarray, themes: list[np.ndarray], rng: np.random.Generator,
+                n_boot: int = 300, min_n: int = MIN_N) -> list[dict]:
+    """`loo_impact` for several themes over the same bootstrap resamples of the respondents: draw b
+    resamples all responses once (rng.integers(0, n, n), b = 0..n_boot-1) and every theme's
+    statistic is computed on it, so the draws do not grow with the number of themes.
+
+    Per resample, with c = how often each response was drawn: mean(all) = sum(c*v) / n and
+    mean(without) = (sum(c*v) - sum over the theme's rows of c*v) / (n - sum over its rows of c),
+    which is exactly `v[idx].mean() - v[idx][~t].mean()` (integer-valued scores add up exactly)."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    outs, live = [], []
+    for j, has in enumerate(themes):
+        has = np.asarray(has, dtype=bool)
+        n_theme = int(has.sum())
+        outs.append({"n": n_theme, "impact": None, "low": None, "high": None, "verdict": "insufficient n"})
+        if n_theme >= min_n and n_theme != n:
+            live.append((j, np.flatnonzero(has)))
+    if not live:
+        return outs
+    rows = np.concatenate([r for _, r in live])
+    which = np.repeat(np.arange(len(live)), [len(r) for _, r in live])
+    v_rows = values[rows]
+    boots = np.empty((n_boot, len(live)))
     for b in range(n_boot):
-        idx = rng.choice(idx_all, size=len(idx_all), replace=True)
-        v, t = values[idx], has_theme[idx]
-        boots[b] = v.mean() - v[~t].mean() if (~t).any() else 0.0
-    lo, hi = np.percentile(boots, [2.5, 97.5])
-    verdict = "drags score down" if hi < 0 else "lifts score" if lo > 0 else "no clear effect"
-    out.update(impact=round(float(impact), 2), low=round(float(lo), 2), high=round(float(hi), 2), verdict=verdict)
-    return out
+        counts = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
+        total = float(counts @ values)
+        c_rows = counts[rows]
+        k = np.bincount(which, weights=c_rows, minlength=len(live))
+        s = np.bincount(which, weights=c_rows * v_rows, minlength=len(live))
+        rest = n - k
+        with np.errstate(invalid="ignore", divide="ignore"):
+            boots[b] = np.where(rest > 0, total / n - (total - s) / rest, 0.0)
+    lo, hi = np.percentile(boots, [2.5, 97.5], axis=0)
+    for i, (j, r) in enumerate(live):
+        without = np.ones(n, dtype=bool)
+        without[r] = False
+        impact = values.mean() - values[without].mean()
+        verdict = "drags score down" if hi[i] < 0 else "lifts score" if lo[i] > 0 else "no clear effect"
+        outs[j].update(impact=round(float(impact), 2), low=round(float(lo[i]), 2), high=round(float(hi[i]), 2),
+                       verdict=verdict)
+    return outs
 
 
 def ridge_drivers(values: np.ndarray, X: np.ndarray, names: list[str], rng: np.random.Generator,
@@ -117,9 +147,45 @@ def ridge_drivers(values: np.ndarray, X: np.ndarray, names: list[str], rng: np.r
 
     coef = fit(Xk, values)
     boots = np.empty((n_boot, len(keep)))
-    for b in range(n_boot):
-        idx = rng.integers(0, len(values), len(values))
-        boots[b] = fit(Xk[idx], values[idx])
+    n, k = Xk.shape
+    nz_r, nz_c = np.nonzero(Xk)
+    # Resample b as weights c (how often each response was drawn; the same draws as
+    # Xk[idx], values[idx]): X'CX and X'Cy from the non-zero cells of X only (theme
+    # indicators are sparse), then centred with the weighted means.
+    per_row = np.bincount(nz_r, minlength=n)
+    if int((per_row.astype(np.int64) ** 2).sum()) <= 32 * n:
+        starts = np.concatenate([[0], np.cumsum(per_row)])
+        pr, pa, pb = [], [], []
+        for m in range(1, int(per_row.max()) + 1 if len(nz_r) else 1):
+            sel = np.flatnonzero(per_row == m)  # nz_r with m non-zero cells: m*m pairs each
+            if not len(sel):
+                continue
+            pos = starts[sel][:, None] + np.arange(m)[None, :]
+            a = np.repeat(pos, m, axis=1)
+            bb = np.tile(pos, (1, m))
+            pr.append(np.repeat(sel, m * m))
+            pa.append(a.ravel())
+            pb.append(bb.ravel())
+        pr = np.concatenate(pr) if pr else np.zeros(0, dtype=np.int64)
+        pa = np.concatenate(pa) if pa else np.zeros(0, dtype=np.int64)
+        pb = np.concatenate(pb) if pb else np.zeros(0, dtype=np.int64)
+        pair_cell = nz_c[pa] * k + nz_c[pb]
+        pair_val = Xk[nz_r[pa], nz_c[pa]] * Xk[nz_r[pb], nz_c[pb]]
+        cell_val = Xk[nz_r, nz_c]
+        for b in range(n_boot):
+            c = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
+            gram = np.bincount(pair_cell, weights=c[pr] * pair_val, minlength=k * k).reshape(k, k)
+            xs = np.bincount(nz_c, weights=c[nz_r] * cell_val, minlength=k)
+            xy = np.bincount(nz_c, weights=c[nz_r] * cell_val * values[nz_r], minlength=k)
+            mx, my = xs / n, float(c @ values) / n
+            a = gram - n * np.outer(mx, mx) + alpha * np.eye(k)
+            boots[b] = np.linalg.solve(a, xy - n * mx * my)
+    else:  # dense X: weighted products, still no copy of X per resample
+        for b in range(n_boot):
+            c = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
+            mx, my = (c @ Xk) / n, float(c @ values) / n
+            a = Xk.T @ (Xk * c[:, None]) - n * np.outer(mx, mx) + alpha * np.eye(k)
+            boots[b] = np.linalg.solve(a, Xk.T @ (c * values) - n * mx * my)
     lo, hi = np.percentile(boots, [2.5, 97.5], axis=0)
     for i, j in enumerate(keep):
         verdict = "drags score down" if hi[i] < 0 else "lifts score" if lo[i] > 0 else "no clear effect"
