@@ -6,6 +6,8 @@ import click
 from voc.cli.common import lexicons_option, pipeline_option, progress
 from voc.io.readers import ReadStats, read_inputs
 
+MIN_TOPIC_RECORDS = 50  # too few records make no topics worth naming
+
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
@@ -19,11 +21,15 @@ from voc.io.readers import ReadStats, read_inputs
 @click.option("--progress/--no-progress", "show_progress", default=None)
 @click.option("--topics/--no-topics", "with_topics", default=True, show_default=True,
               help="Discover topics (within touchpoints and in the residue) and use them in the report.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Analyser processes (default: 2 when the machine has 2 or more CPUs). The report is the "
+                   "same whatever the number.")
 @pipeline_option
 @lexicons_option
-def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show_progress, with_topics, pipeline,
+def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show_progress, with_topics, jobs, pipeline,
            lexicons):
     """Analyse exports and write the ranked pain-point report (report.html/.md/.xlsx/.json)."""
+    import os
     from pathlib import Path
 
     from voc.analyzer import Analyzer
@@ -31,19 +37,13 @@ def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show
     from voc.reports.render_flat import write_all
 
     analyzer = Analyzer.from_settings(pipeline, lexicons=lexicons)
+    jobs = jobs or min(2, os.cpu_count() or 1)
     stats = ReadStats()
-    analysed = []
-    with progress(enabled=show_progress, desc="analysing") as bar:
-        for fb in analyzer.pipe(read_inputs(list(inputs), text_col, id_col, sheet, stats)):
-            analysed.append(fb)
-            bar.update(1)
-    if with_topics and len(analysed) >= 50:  # too few records make no topics worth naming
-        from voc.topics.discover import assign_topics
-
-        assign_topics(analysed, user_words=analyzer.lexicons.protected_words, progress=bool(show_progress))
-    from voc.stages.pii import mask_record
-
-    records = [mask_record(fb.to_contract()) for fb in analysed]  # other columns too ("手机号", "email")
+    rows = read_inputs(list(inputs), text_col, id_col, sheet, stats)
+    if jobs > 1:
+        records = _analyse_in_workers(rows, analyzer, jobs, pipeline, lexicons, with_topics, show_progress)
+    else:
+        records = _analyse_here(rows, analyzer, with_topics, show_progress)
     result = build_report(records, analyzer.lexicons, analyzer.provenance, stats.files, lang, settings, title)
     from voc.io.writers import writing
 
@@ -55,3 +55,39 @@ def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show
     for p in top:
         click.echo(f"  #{p['rank']} {names['touchpoints'].get(p['touchpoint'], p['touchpoint'])} x "
                    f"{names['pillars'].get(p['pillar'], p['pillar'])}: {p['volume']} records, priority {p['priority']:.1f}", err=True)
+
+
+def _analyse_here(rows, analyzer, with_topics: bool, show_progress) -> list[dict]:
+    """One process: analyse, discover topics, then the masked contract records."""
+    from voc.stages.pii import mask_record
+
+    analysed = []
+    with progress(enabled=show_progress, desc="analysing") as bar:
+        for fb in analyzer.pipe(rows):
+            analysed.append(fb)
+            bar.update(1)
+    if with_topics and len(analysed) >= MIN_TOPIC_RECORDS:
+        from voc.topics.discover import assign_topics
+
+        assign_topics(analysed, user_words=analyzer.lexicons.protected_words, progress=bool(show_progress))
+    return [mask_record(fb.to_contract()) for fb in analysed]  # other columns too ("手机号", "email")
+
+
+def _analyse_in_workers(rows, analyzer, jobs: int, pipeline, lexicons, with_topics: bool, show_progress) -> list[dict]:
+    """`jobs` analyser processes (voc.parallel), merged in input order; topics in this process."""
+    from voc.parallel import analyse_parallel, feedback_for_topics
+
+    records, tp_scores = [], []
+    with progress(enabled=show_progress, desc="analysing") as bar:
+        for rec, scores in analyse_parallel(rows, jobs, pipeline, lexicons, analyzer.settings.batch_size):
+            records.append(rec)
+            tp_scores.append(scores)
+            bar.update(1)
+    if with_topics and len(records) >= MIN_TOPIC_RECORDS:
+        from voc.topics.discover import assign_topics
+
+        shims = [feedback_for_topics(r, s) for r, s in zip(records, tp_scores)]
+        assign_topics(shims, user_words=analyzer.lexicons.protected_words, progress=bool(show_progress))
+        for rec, fb in zip(records, shims):
+            rec["topic"] = fb.topic
+    return records
