@@ -14,6 +14,18 @@ lexicons/tests. So it generalises the vocabulary to unseen compounds and spellin
 
 Hook (one line, in voc/analyzer.py Analyzer._finish after `fb.touchpoints = ...`, when enabled):
     if self.semantic is not None: self.semantic.augment(fb)
+
+Status: NOT wired into the analyzer, on measurement. On the tune halves of benchmarks/taxonomy.py
+(airline tweets, SemEval-2015/16, the own set's dev half, the STC-3 tune file), with the lexicon of
+commit 9e4ee2a, a model retrained on that lexicon added nothing at any threshold from 0.9 down to
+0.4 (touchpoint macro-F1 at 0.9 / best / at 0.4): airline 0.553 / 0.553 / 0.523, SemEval 0.726 /
+0.728 / 0.719, STC-3 zh 0.714 / 0.714 / 0.681, STC-3 mixed 0.678 / 0.678 / 0.578; the own dev half
+moved by at most +0.009 in one language and lost up to 0.024 in another. The shipped model
+(trained on an older lexicon) behaved the same. A prototype variant (cosine of a clause to each
+label's cue phrases with the static embedder, voc/models/embedder.py, top-5 mean) moved airline by
++-0.002 and lifted only one 28-turn slice. The clauses the lexicon leaves without a touchpoint are
+mostly about no touchpoint at all, so the pass trades precision for little recall.
+`benchmarks/taxonomy.py --semantic` re-measures it.
 """
 from __future__ import annotations
 
