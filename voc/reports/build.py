@@ -71,7 +71,8 @@ def build_report(records: list[dict], lexicons, provenance: dict, inputs: list[d
                 "journey": {"stages": [], "valley": None}, "trust": {"pillars": [], "heatmap": {}},
                 "segments": {}, "drivers": {"score": None, "note": "no analysable records"},
                 "signals": {}, "recommendations": {}, "names": names}
-    pains = sections.pain_points(live, cfg)
+    cells = sections.pain_cells(live)
+    pains = sections.pain_points(live, cfg, cells)
     return {
         "header": header,
         "summary": sections.summary(df, live),
@@ -81,7 +82,7 @@ def build_report(records: list[dict], lexicons, provenance: dict, inputs: list[d
         "segments": sections.segments(live, segment_columns(live), cfg["min_n"]),
         "drivers": sections.drivers(live, touchpoints, pillars, cfg),
         "signals": sections.signals(live, df),
-        "recommendations": recommendations(live, pains, playbook, names["touchpoints"], lang, cfg),
+        "recommendations": recommendations(live, pains, playbook, names["touchpoints"], lang, cfg, cells=cells),
         "names": names,
         "priority_formula": "100 * share * (0.5 + negativity) * (1 + frustration) * (1 + 0.5 * max(0, trend))",
     }

@@ -21,30 +21,48 @@ def parse_time(value) -> pd.Timestamp | None:
     return ts
 
 
+def parse_times(values: list) -> pd.Series:
+    """`parse_time` of every value: ISO 8601 strings in one vectorised pass (a zone -> UTC, no zone
+    kept as written), anything else one by one as before."""
+    cleaned = [None if v in (None, "") else str(v).replace("/", "-") for v in values]
+    out = pd.to_datetime(pd.Series(cleaned, dtype=object), format="ISO8601", errors="coerce", utc=True)
+    out = out.dt.tz_localize(None).astype(object).where(out.notna(), None)
+    for i in [i for i, (v, t) in enumerate(zip(cleaned, out)) if v is not None and t is None]:
+        out.iat[i] = parse_time(values[i])
+    return out
+
+
 def to_frame(records: list[dict]) -> pd.DataFrame:
-    rows = []
-    for r in records:
-        scores = r.get("scores") or {}
-        row = {
-            "id": r["id"], "text": r["text"], "lang": r["lang"],
-            "score": r["sentiment"]["score"], "label": r["sentiment"]["label"], "frustration": r["frustration"],
-            "tp": {t["id"]: t["sentiment"] for t in r["touchpoints"]},
-            "tp_ev": {t["id"]: t["evidence"] for t in r["touchpoints"]},
-            "pillars": {p["id"]: p["polarity"] for p in r["pillars"]},
-            "pillar_ev": {p["id"]: p["evidence"] for p in r["pillars"]},
-            "costs": [c["id"] for c in r["costs"]], "signals": [s["id"] for s in r["signals"]],
-            "topic": (r.get("topic") or {}).get("label"), "topic_id": (r.get("topic") or {}).get("id"),
-            "flags": r["flags"], "time": parse_time(r.get("ts")), "meta": r.get("meta") or {},
-        }
-        for k in SCORE_KINDS:
-            row[k] = scores.get(k)
-        rows.append(row)
-    df = pd.DataFrame(rows)
-    if df.empty:
-        return df
-    df["empty"] = df["flags"].map(lambda f: "empty_text" in f or any(x.startswith("error:") for x in f))
-    df["template"] = df["flags"].map(lambda f: "template_review" in f)
-    df["week"] = df["time"].map(lambda t: None if t is None or pd.isna(t) else f"{t.isocalendar()[0]}-W{t.isocalendar()[1]:02d}")
+    if not records:
+        return pd.DataFrame([])
+    cols: dict[str, list] = {
+        "id": [r["id"] for r in records], "text": [r["text"] for r in records], "lang": [r["lang"] for r in records],
+        "score": [r["sentiment"]["score"] for r in records], "label": [r["sentiment"]["label"] for r in records],
+        "frustration": [r["frustration"] for r in records],
+        "tp": [{t["id"]: t["sentiment"] for t in r["touchpoints"]} for r in records],
+        "tp_ev": [{t["id"]: t["evidence"] for t in r["touchpoints"]} for r in records],
+        "pillars": [{p["id"]: p["polarity"] for p in r["pillars"]} for r in records],
+        "pillar_ev": [{p["id"]: p["evidence"] for p in r["pillars"]} for r in records],
+        "costs": [[c["id"] for c in r["costs"]] for r in records],
+        "signals": [[s["id"] for s in r["signals"]] for r in records],
+        "topic": [(r.get("topic") or {}).get("label") for r in records],
+        "topic_id": [(r.get("topic") or {}).get("id") for r in records],
+        "flags": [r["flags"] for r in records], "time": None, "meta": [r.get("meta") or {} for r in records],
+    }
+    times = parse_times([r.get("ts") for r in records])
+    cols["time"] = list(times)
+    for k in SCORE_KINDS:
+        cols[k] = [(r.get("scores") or {}).get(k) for r in records]
+    df = pd.DataFrame(cols)
+    df["empty"] = [("empty_text" in f or any(x.startswith("error:") for x in f)) for f in cols["flags"]]
+    df["template"] = ["template_review" in f for f in cols["flags"]]
+    weeks: list = [None] * len(df)
+    known = df["time"].notna().to_numpy()
+    if known.any():
+        iso = df.loc[known, "time"].dt.isocalendar()
+        for i, y, w in zip(known.nonzero()[0], iso["year"].tolist(), iso["week"].tolist()):
+            weeks[i] = f"{y}-W{w:02d}"
+    df["week"] = weeks
     return df
 
 

@@ -49,24 +49,33 @@ def pain_cells(live: pd.DataFrame) -> dict[tuple[str, str], list[int]]:
     return cells
 
 
-def trend(live: pd.DataFrame, positions: list[int]) -> float | None:
-    """Relative growth of the cell's weekly share: recent half of the weeks vs the earlier half."""
-    weeks = live["week"]
-    known = weeks.dropna()
-    order = sorted(known.unique())
-    if len(order) < 2:
+def trend(live: pd.DataFrame, positions: list[int], halves: tuple | None = None) -> float | None:
+    """Relative growth of the cell's weekly share: recent half of the weeks vs the earlier half.
+    `halves` (from `week_halves(live)`) saves recomputing the split for every cell."""
+    halves = halves if halves is not None else week_halves(live)
+    if halves is None:
         return None
-    recent = set(order[len(order) // 2:])
-    in_recent = weeks.isin(recent)
-    base_n, rec_n = int((~in_recent & weeks.notna()).sum()), int(in_recent.sum())
-    sub = weeks.iloc[positions]
-    base_k, rec_k = int((~sub.isin(recent) & sub.notna()).sum()), int(sub.isin(recent).sum())
+    recent_row, earlier_row, base_n, rec_n = halves
+    rec_k, base_k = int(recent_row[positions].sum()), int(earlier_row[positions].sum())
     if base_n == 0 or rec_n == 0:
         return None
     base, rec = base_k / base_n, rec_k / rec_n
     if base == 0:
         return 3.0 if rec > 0 else 0.0
     return round(min(3.0, rec / base - 1), 3)
+
+
+def week_halves(live: pd.DataFrame):
+    """(row in the recent half of the weeks, row in the earlier half, earlier n, recent n), or None
+    when fewer than 2 weeks are known."""
+    weeks = live["week"]
+    known = weeks.notna()
+    order = sorted(weeks[known].unique())
+    if len(order) < 2:
+        return None
+    recent = weeks.isin(set(order[len(order) // 2:])).to_numpy()
+    earlier = ~recent & known.to_numpy()
+    return recent, earlier, int(earlier.sum()), int(recent.sum())
 
 
 QUOTE_CHARS = 160
@@ -90,7 +99,8 @@ def quotes(live: pd.DataFrame, positions: list[int], tp: str, pillar: str, k: in
            used: set[str] | None = None) -> list[dict]:
     """Representative quotes: frustrated and negative first, short over long, distinct texts, and
     records not already quoted by a higher-ranked pain point; evidence kept for highlighting."""
-    sub = live.iloc[positions]
+    sub = live.iloc[positions, [live.columns.get_loc(c) for c in ("id", "text", "score", "frustration", "tp_ev",
+                                                                   "pillar_ev")]]
     rank = sub["frustration"] - 0.5 * sub["score"] - (sub["text"].str.len() > 2 * QUOTE_CHARS) * 0.5
     sub = sub.assign(_rank=rank).sort_values(["_rank", "id"], ascending=[False, True])
     used = used if used is not None else set()
@@ -111,16 +121,18 @@ def quotes(live: pd.DataFrame, positions: list[int], tp: str, pillar: str, k: in
     return out
 
 
-def pain_points(live: pd.DataFrame, cfg: dict) -> list[dict]:
+def pain_points(live: pd.DataFrame, cfg: dict, cells: dict | None = None) -> list[dict]:
     n_all = max(1, len(live))
     rows = []
-    for (tp, pillar), pos in pain_cells(live).items():
-        sub = live.iloc[pos]
+    halves = week_halves(live)
+    cols = live[["id", "score", "frustration", "costs", "tp_ev", "pillar_ev"]]
+    for (tp, pillar), pos in (cells if cells is not None else pain_cells(live)).items():
+        sub = cols.iloc[pos]
         # Rounded first, so the priority is exactly recomputable from the numbers the JSON shows.
         share = _r(len(pos) / n_all)
         negativity = _r(float(np.clip(-sub["score"], 0, 1).mean()))
         frus = _r(float(sub["frustration"].mean()))
-        tr = trend(live, pos)
+        tr = trend(live, pos, halves)
         priority = 100 * share * (0.5 + negativity) * (1 + frus) * (1 + 0.5 * max(0.0, tr or 0.0))
         costs = Counter(c for cs in sub["costs"] for c in cs)
         cues = Counter(e["text"] for evs in sub["tp_ev"] for e in evs.get(tp, []))
@@ -140,33 +152,49 @@ def pain_points(live: pd.DataFrame, cfg: dict) -> list[dict]:
     return rows
 
 
-def journey(live: pd.DataFrame, order: list[str], min_n: int) -> dict:
+def _mentions(live: pd.DataFrame, touchpoints: list[str]) -> dict[str, np.ndarray]:
+    """touchpoint -> row positions of the records that mention it."""
+    rows: dict[str, list[int]] = {tp: [] for tp in touchpoints}
+    for pos, d in enumerate(live["tp"]):
+        for t in d:
+            if t in rows:
+                rows[t].append(pos)
+    return {t: np.asarray(r, dtype=np.int64) for t, r in rows.items()}
+
+
+def journey(live: pd.DataFrame, order: list[str], min_n: int, mentions: dict | None = None) -> dict:
+    mentions = mentions if mentions is not None else _mentions(live, order)
+    tps, costs = live["tp"].tolist(), live["costs"].tolist()
     stages = []
     for tp in order:
-        mask = live["tp"].map(lambda d, t=tp: t in d)
-        sub = live[mask]
-        neg = int(sub["tp"].map(lambda d, t=tp: d.get(t) == "negative").sum())
-        st = {"id": tp, "n": int(len(sub)), "negative": neg,
-              "negativity": _r(neg / len(sub)) if len(sub) else None,
-              "effort_share": _r(float(sub["costs"].map(lambda c: "effort" in c).mean())) if len(sub) else None}
-        st.update({k: v for k, v in score_block(sub).items() if k in ("nps", "csat")})
+        pos = mentions[tp]
+        n = len(pos)
+        neg = sum(1 for i in pos if tps[i].get(tp) == "negative")
+        st = {"id": tp, "n": int(n), "negative": neg,
+              "negativity": _r(neg / n) if n else None,
+              "effort_share": _r(sum(1 for i in pos if "effort" in costs[i]) / n) if n else None}
+        st.update({k: v for k, v in score_block(live.iloc[pos][["nps", "csat"]]).items() if k in ("nps", "csat")})
         stages.append(st)
     return {"stages": stages, "valley": stats.find_valley(stages, min_n=min_n),
             "valley_rule": f"negativity significantly above its neighbours' (one-sided z-test, 95%), n >= {min_n}"}
 
 
 def trust(live: pd.DataFrame, pillars: list[str], touchpoints: list[str]) -> dict:
-    rows, heat = [], {}
+    known = set(pillars)
+    total = {p: {"violated": 0, "honoured": 0} for p in pillars}
+    heat = {tp: {p: {"violated": 0, "honoured": 0} for p in pillars} for tp in touchpoints}
+    for tp_d, pil_d in zip(live["tp"], live["pillars"]):
+        for p, pol in pil_d.items():
+            if p not in known or pol not in ("violated", "honoured"):
+                continue
+            total[p][pol] += 1
+            for t in tp_d:
+                if t in heat:
+                    heat[t][p][pol] += 1
+    rows = []
     for p in pillars:
-        pol = live["pillars"].map(lambda d, p=p: d.get(p))
-        v, h = int((pol == "violated").sum()), int((pol == "honoured").sum())
+        v, h = total[p]["violated"], total[p]["honoured"]
         rows.append({"id": p, "violated": v, "honoured": h, "net": _r((h - v) / max(1, h + v))})
-    for tp in touchpoints:
-        mask = live["tp"].map(lambda d, t=tp: t in d)
-        sub = live[mask]
-        heat[tp] = {p: {"violated": int(sub["pillars"].map(lambda d, p=p: d.get(p) == "violated").sum()),
-                        "honoured": int(sub["pillars"].map(lambda d, p=p: d.get(p) == "honoured").sum())}
-                    for p in pillars}
     return {"pillars": rows, "heatmap": heat}
 
 
@@ -194,10 +222,20 @@ def drivers(live: pd.DataFrame, touchpoints: list[str], pillars: list[str], cfg:
     s = d[kind].to_numpy(dtype=float)
     values = stats.nps_values(s) if kind == "nps" else (100.0 * (s >= 4) if kind in ("csat", "stars") else s)
     themes: dict[str, np.ndarray] = {}
+    tp_neg = {tp: np.zeros(len(d), dtype=bool) for tp in touchpoints}
+    for i, m in enumerate(d["tp"]):
+        for t, sent in m.items():
+            if sent == "negative" and t in tp_neg:
+                tp_neg[t][i] = True
+    pil_vio = {p: np.zeros(len(d), dtype=bool) for p in pillars}
+    for i, m in enumerate(d["pillars"]):
+        for p, pol in m.items():
+            if pol == "violated" and p in pil_vio:
+                pil_vio[p][i] = True
     for tp in touchpoints:
-        themes[f"touchpoint:{tp} (negative)"] = d["tp"].map(lambda m, t=tp: m.get(t) == "negative").to_numpy()
+        themes[f"touchpoint:{tp} (negative)"] = tp_neg[tp]
     for p in pillars:
-        themes[f"pillar:{p} (violated)"] = d["pillars"].map(lambda m, p=p: m.get(p) == "violated").to_numpy()
+        themes[f"pillar:{p} (violated)"] = pil_vio[p]
     if d["topic"].notna().any():
         for t in sorted(d["topic"].dropna().unique()):
             themes[f"topic:{t}"] = (d["topic"] == t).to_numpy()
@@ -220,10 +258,12 @@ def drivers(live: pd.DataFrame, touchpoints: list[str], pillars: list[str], cfg:
 def signals(live: pd.DataFrame, df: pd.DataFrame) -> dict:
     out = {}
     for sig in ("churn_risk", "escalation", "repeat_contact"):
-        sub = live[live["signals"].map(lambda s, g=sig: g in s)].sort_values(["frustration", "id"], ascending=[False, True])
-        out[sig] = [{"id": r["id"], "text": r["text"][:200], "frustration": _r(r["frustration"]),
-                     "segment": {k: v for k, v in r["meta"].items() if isinstance(v, str) and len(v) < 40}}
-                    for _, r in sub.iterrows()]
+        has = np.fromiter((sig in s for s in live["signals"]), dtype=bool, count=len(live))
+        sub = live.loc[has, ["id", "text", "frustration", "meta"]].sort_values(["frustration", "id"],
+                                                                               ascending=[False, True])
+        out[sig] = [{"id": i, "text": t[:200], "frustration": _r(f),
+                     "segment": {k: v for k, v in m.items() if isinstance(v, str) and len(v) < 40}}
+                    for i, t, f, m in zip(sub["id"], sub["text"], sub["frustration"], sub["meta"])]
     out["advocacy_count"] = int(live["signals"].map(lambda s: "advocacy" in s).sum())
     out["template_share"] = _r(float(df["template"].mean()) if len(df) else 0.0)
     out["template_ids"] = df[df["template"]]["id"].tolist()
