@@ -24,10 +24,11 @@ MIN_TOPIC_RECORDS = 50  # too few records make no topics worth naming
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Analyser processes (default: 2 when the machine has 2 or more CPUs). The report is the "
                    "same whatever the number.")
+@click.option("--timings", is_flag=True, help="Print wall and CPU seconds per step on stderr (benchmarks).")
 @pipeline_option
 @lexicons_option
-def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show_progress, with_topics, jobs, pipeline,
-           lexicons):
+def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show_progress, with_topics, jobs, timings,
+           pipeline, lexicons):
     """Analyse exports and write the ranked pain-point report (report.html/.md/.xlsx/.json)."""
     import os
     from pathlib import Path
@@ -36,19 +37,23 @@ def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show
     from voc.reports.build import build_report
     from voc.reports.render_flat import write_all
 
-    analyzer = Analyzer.from_settings(pipeline, lexicons=lexicons)
+    clock = Steps(enabled=timings)
+    with clock("load"):
+        analyzer = Analyzer.from_settings(pipeline, lexicons=lexicons)
     jobs = jobs or min(2, os.cpu_count() or 1)
     stats = ReadStats()
     rows = read_inputs(list(inputs), text_col, id_col, sheet, stats)
     if jobs > 1:
-        records = _analyse_in_workers(rows, analyzer, jobs, pipeline, lexicons, with_topics, show_progress)
+        records = _analyse_in_workers(rows, analyzer, jobs, pipeline, lexicons, with_topics, show_progress, clock)
     else:
-        records = _analyse_here(rows, analyzer, with_topics, show_progress)
-    result = build_report(records, analyzer.lexicons, analyzer.provenance, stats.files, lang, settings, title)
+        records = _analyse_here(rows, analyzer, with_topics, show_progress, clock)
+    with clock("build"):
+        result = build_report(records, analyzer.lexicons, analyzer.provenance, stats.files, lang, settings, title)
     from voc.io.writers import writing
 
     with writing(out_dir, f"; the report in {out_dir} is incomplete"):
-        paths = write_all(result, Path(out_dir))
+        paths = write_all(result, Path(out_dir), clock)
+    clock.total()
     top = result["pain_points"][:3]
     names = result["names"]
     click.echo(f"voc: report on {len(records)} records -> {paths['html']}", err=True)
@@ -57,28 +62,31 @@ def report(inputs, out_dir, lang, title, text_col, id_col, sheet, settings, show
                    f"{names['pillars'].get(p['pillar'], p['pillar'])}: {p['volume']} records, priority {p['priority']:.1f}", err=True)
 
 
-def _analyse_here(rows, analyzer, with_topics: bool, show_progress) -> list[dict]:
+def _analyse_here(rows, analyzer, with_topics: bool, show_progress, clock) -> list[dict]:
     """One process: analyse, discover topics, then the masked contract records."""
     from voc.stages.pii import mask_record
 
     analysed = []
-    with progress(enabled=show_progress, desc="analysing") as bar:
+    with clock("read+analyse"), progress(enabled=show_progress, desc="analysing") as bar:
         for fb in analyzer.pipe(rows):
             analysed.append(fb)
             bar.update(1)
     if with_topics and len(analysed) >= MIN_TOPIC_RECORDS:
         from voc.topics.discover import assign_topics
 
-        assign_topics(analysed, user_words=analyzer.lexicons.protected_words, progress=bool(show_progress))
-    return [mask_record(fb.to_contract()) for fb in analysed]  # other columns too ("手机号", "email")
+        with clock("topics"):
+            assign_topics(analysed, user_words=analyzer.lexicons.protected_words, progress=bool(show_progress))
+    with clock("records"):
+        return [mask_record(fb.to_contract()) for fb in analysed]  # other columns too ("手机号", "email")
 
 
-def _analyse_in_workers(rows, analyzer, jobs: int, pipeline, lexicons, with_topics: bool, show_progress) -> list[dict]:
+def _analyse_in_workers(rows, analyzer, jobs: int, pipeline, lexicons, with_topics: bool, show_progress,
+                        clock) -> list[dict]:
     """`jobs` analyser processes (voc.parallel), merged in input order; topics in this process."""
     from voc.parallel import analyse_parallel, feedback_for_topics
 
     records, tp_scores = [], []
-    with progress(enabled=show_progress, desc="analysing") as bar:
+    with clock("read+analyse"), progress(enabled=show_progress, desc="analysing") as bar:
         for rec, scores in analyse_parallel(rows, jobs, pipeline, lexicons, analyzer.settings.batch_size):
             records.append(rec)
             tp_scores.append(scores)
@@ -86,8 +94,47 @@ def _analyse_in_workers(rows, analyzer, jobs: int, pipeline, lexicons, with_topi
     if with_topics and len(records) >= MIN_TOPIC_RECORDS:
         from voc.topics.discover import assign_topics
 
-        shims = [feedback_for_topics(r, s) for r, s in zip(records, tp_scores)]
-        assign_topics(shims, user_words=analyzer.lexicons.protected_words, progress=bool(show_progress))
-        for rec, fb in zip(records, shims):
-            rec["topic"] = fb.topic
+        with clock("topics"):
+            shims = [feedback_for_topics(r, s) for r, s in zip(records, tp_scores)]
+            assign_topics(shims, user_words=analyzer.lexicons.protected_words, progress=bool(show_progress))
+            for rec, fb in zip(records, shims):
+                rec["topic"] = fb.topic
     return records
+
+
+class Steps:
+    """Wall and CPU seconds per step (this process and the worker processes it has waited for)."""
+
+    def __init__(self, enabled: bool):
+        import time
+
+        self.enabled, self._time = enabled, time
+        self.start = self._now()
+
+    def _now(self) -> tuple[float, float]:
+        import resource
+
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return self._time.perf_counter(), me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    def __call__(self, name: str):
+        from contextlib import contextmanager
+
+        @contextmanager
+        def step():
+            t0 = self._now()
+            yield
+            self._say(name, t0)
+
+        return step()
+
+    def _say(self, name: str, t0) -> None:
+        if self.enabled:
+            import os
+
+            w, c = self._now()
+            click.echo(f"voc: step {name} wall {w - t0[0]:.2f} s cpu {c - t0[1]:.2f} s load {os.getloadavg()[0]:.1f}",
+                       err=True)
+
+    def total(self) -> None:
+        self._say("total", self.start)
