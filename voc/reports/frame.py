@@ -35,20 +35,29 @@ def parse_times(values: list) -> pd.Series:
 def to_frame(records: list[dict]) -> pd.DataFrame:
     if not records:
         return pd.DataFrame([])
-    cols: dict[str, list] = {
-        "id": [r["id"] for r in records], "text": [r["text"] for r in records], "lang": [r["lang"] for r in records],
-        "score": [r["sentiment"]["score"] for r in records], "label": [r["sentiment"]["label"] for r in records],
-        "frustration": [r["frustration"] for r in records],
-        "tp": [{t["id"]: t["sentiment"] for t in r["touchpoints"]} for r in records],
-        "tp_ev": [{t["id"]: t["evidence"] for t in r["touchpoints"]} for r in records],
-        "pillars": [{p["id"]: p["polarity"] for p in r["pillars"]} for r in records],
-        "pillar_ev": [{p["id"]: p["evidence"] for p in r["pillars"]} for r in records],
-        "costs": [[c["id"] for c in r["costs"]] for r in records],
-        "signals": [[s["id"] for s in r["signals"]] for r in records],
-        "topic": [(r.get("topic") or {}).get("label") for r in records],
-        "topic_id": [(r.get("topic") or {}).get("id") for r in records],
-        "flags": [r["flags"] for r in records], "time": None, "meta": [r.get("meta") or {} for r in records],
-    }
+    names = ("id", "text", "lang", "score", "label", "frustration", "tp", "tp_ev", "pillars", "pillar_ev", "costs",
+             "signals", "topic", "topic_id", "flags", "time", "meta")
+    cols: dict[str, list] = {k: [] for k in names}
+    (ids, texts, langs, score, label, frus, tp, tp_ev, pil, pil_ev, costs, sigs, topic, topic_id, flags, _,
+     meta) = cols.values()
+    for r in records:  # one pass, appending to every column
+        ids.append(r["id"])
+        texts.append(r["text"])
+        langs.append(r["lang"])
+        score.append(r["sentiment"]["score"])
+        label.append(r["sentiment"]["label"])
+        frus.append(r["frustration"])
+        tp.append({t["id"]: t["sentiment"] for t in r["touchpoints"]})
+        tp_ev.append({t["id"]: t["evidence"] for t in r["touchpoints"]})
+        pil.append({p["id"]: p["polarity"] for p in r["pillars"]})
+        pil_ev.append({p["id"]: p["evidence"] for p in r["pillars"]})
+        costs.append([c["id"] for c in r["costs"]])
+        sigs.append([x["id"] for x in r["signals"]])
+        t = r.get("topic") or {}
+        topic.append(t.get("label"))
+        topic_id.append(t.get("id"))
+        flags.append(r["flags"])
+        meta.append(r.get("meta") or {})
     times = parse_times([r.get("ts") for r in records])
     cols["time"] = list(times)
     for k in SCORE_KINDS:
