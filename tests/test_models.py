@@ -175,6 +175,24 @@ def test_han_keys_are_disjoint_by_length():
     assert han_key("a") is None and han_key("好a") is None and han_key("一二三四") is None
 
 
+TEXTS_ALONE_AND_IN_BATCH = [
+    "物流太慢了，客服也不回复", "The agent was rude and my refund is still missing!!", "app更新后login不了，急",
+    "好", "", "😡😡", "ok", "3 天了 still nothing", "ﾃｽﾄ", "𠀀𠀁", "不是不好，就是有点贵", "thanks a lot, great service",
+]
+
+
+def test_a_text_alone_scores_exactly_as_in_a_batch(linear):
+    """A live chat turn is scored alone (the small-batch path), a file in batches of 256 (the numpy
+    batch path): same text, bit-identical score, so batch output equals one-by-one output."""
+    texts = TEXTS_ALONE_AND_IN_BATCH * 25  # 300 texts: more than one batch-path chunk
+    together = linear.predict(texts)
+    alone = [linear.predict([t])[0] for t in texts[:len(TEXTS_ALONE_AND_IN_BATCH)]]
+    assert together[:len(alone)] == alone
+    z_batch, _ = linear._logits(texts[:12])  # 12 > the small-batch limit
+    z_alone = np.array([linear._logits([t])[0][0] for t in texts[:12]])
+    assert np.array_equal(z_batch, z_alone)
+
+
 def test_batch_path_equals_string_features(linear, tmp_path):
     """The numpy batch path must score exactly what the training featurizer describes."""
     feats = ["好", "很好", "不好", "太慢了", "good", "not good", "~good", "<zh>", "<en>", "<mix>", "!", "<burst>"]

@@ -127,7 +127,7 @@ def featurize_text(text: str) -> list[str]:
     return featurize(fold(text))
 
 
-_EMB_WORD = re.compile(rf"[a-z]+(?:'[a-z]+)*|[0-9]+")
+_EMB_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+")
 _NUM = "<num>"
 
 
@@ -153,6 +153,11 @@ class TokenVectors:
         self.vecs = np.vstack([np.asarray(han_vecs, dtype=np.float32), np.asarray(word_vecs, dtype=np.float32)])
         self.head = np.asarray(head, dtype=np.float32)
         self.dim = self.vecs.shape[1]
+        # Each token's vector projected on the head, once: a text's logits are then the sum of its
+        # tokens' projections over the norm of the sum of its vectors (= head . normalised sum),
+        # computed by sums that round the same for a batch of 256 and a text alone.
+        self.proj = self.vecs.astype(np.float64) @ self.head.astype(np.float64) if len(self.vecs) else \
+            np.zeros((0, self.head.shape[1]))
         self._cache: dict[str, int] = {}
 
     def word_row(self, w: str) -> int:
@@ -169,11 +174,38 @@ class TokenVectors:
                 self._cache[w] = r
         return r
 
-    def features(self, keys: np.ndarray, key_tids: np.ndarray, folded: list[str]) -> np.ndarray:
-        """(n texts x dim) L2-normalised sums of the distinct token vectors of each text; zero rows
-        for texts with no known token. keys/key_tids: the packed Han 1-3-gram keys of the batch and
-        the text each came from."""
+    def rows(self, folded: str, keys: np.ndarray | None) -> list[int]:
+        """Sorted distinct token rows of one text (keys: its packed Han gram keys, or None)."""
+        rows = {r for r in map(self.word_row, emb_words(folded)) if r >= 0}
+        if keys is not None and len(self.han_keys):
+            pos = np.minimum(np.searchsorted(self.han_keys, keys), len(self.han_keys) - 1)
+            rows.update(pos[self.han_keys[pos] == keys].tolist())
+        return sorted(rows)
+
+    def logits_one(self, rows: list[int]) -> np.ndarray | None:
+        """The block's logits for one text from its token rows; the same operations as logits()
+        on a one-row batch."""
+        if not rows:
+            return None
+        norm = _row_norms(self.vecs[rows].sum(axis=0, keepdims=True))[0]
+        return self.proj[rows].sum(axis=0) / norm if norm > 0 else None
+
+    def logits(self, keys: np.ndarray, key_tids: np.ndarray, folded: list[str]) -> np.ndarray:
+        """(n texts x classes) logits of the block: head . normalised sum of the distinct token
+        vectors of each text; zero rows for texts with no known token."""
+        rows, tids = self._distinct_rows(keys, key_tids, folded)
         n = len(folded)
+        out = np.zeros((n, self.proj.shape[1]))
+        if not len(rows):
+            return out
+        norms = _row_norms(_bag_sum(self.vecs, rows, tids, n))
+        sums = np.stack([np.bincount(tids, weights=self.proj[rows, k], minlength=n)
+                         for k in range(self.proj.shape[1])], axis=1)
+        ok = norms > 0
+        out[ok] = sums[ok] / norms[ok, None]
+        return out
+
+    def _distinct_rows(self, keys: np.ndarray, key_tids: np.ndarray, folded: list[str]):
         rows_py, tids_py = [], []
         row = self.word_row
         for tid, f in enumerate(folded):
@@ -189,16 +221,33 @@ class TokenVectors:
             tids = np.concatenate([key_tids[hit], np.asarray(tids_py, dtype=np.int64)])
         else:
             rows, tids = np.asarray(rows_py, dtype=np.int64), np.asarray(tids_py, dtype=np.int64)
+        if not len(rows):
+            return rows, tids
+        m = len(self.vecs) + 1
+        code = _distinct(tids * m + rows)  # distinct tokens per text, sorted by text then row
+        return code % m, code // m
+
+    def features(self, keys: np.ndarray, key_tids: np.ndarray, folded: list[str]) -> np.ndarray:
+        """(n texts x dim) L2-normalised sums of the distinct token vectors of each text; zero rows
+        for texts with no known token (what the head is trained on). keys/key_tids: the packed Han
+        1-3-gram keys of the batch and the text each came from."""
+        rows, tids = self._distinct_rows(keys, key_tids, folded)
+        n = len(folded)
         out = np.zeros((n, self.dim), dtype=np.float32)
         if not len(rows):
             return out
-        m = len(self.vecs) + 1
-        code = _distinct(tids * m + rows)  # distinct tokens per text, sorted by text
-        tids, rows = code // m, code % m
         sums = _bag_sum(self.vecs, rows, tids, n)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         np.divide(sums, norms, out=out, where=norms > 0)
         return out
+
+
+_SMALL_BATCH = 8
+
+
+def _row_norms(x: np.ndarray) -> np.ndarray:
+    """Euclidean norm of each row (np.linalg.norm's arithmetic without its Python overhead)."""
+    return np.sqrt(np.add.reduce(x * x, axis=1))
 
 
 def _distinct(codes: np.ndarray) -> np.ndarray:
@@ -221,6 +270,24 @@ def _bag_sum(vecs: np.ndarray, rows: np.ndarray, tids: np.ndarray, n: int) -> np
     np.cumsum(np.bincount(tids, minlength=n), out=indptr[1:])
     mat = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), rows, indptr), shape=(n, len(vecs)))
     return np.asarray(mat @ vecs, dtype=np.float32)
+
+
+def _han_keys_of(folded: str) -> set[int]:
+    """The distinct packed keys of one text's Han 1-3-grams (han_gram_keys for a single text)."""
+    keys: set[int] = set()
+    p1 = p2 = -1  # code points of the previous two characters if Han, else -1
+    for ch in folded:
+        c = ord(ch)
+        if (0x4E00 <= c <= 0x9FFF) or (0x3400 <= c <= 0x4DBF) or (0xF900 <= c <= 0xFAFF):
+            keys.add(c)
+            if p1 >= 0:
+                keys.add((p1 << 21) | c)
+                if p2 >= 0:
+                    keys.add((p2 << 42) | (p1 << 21) | c)
+            p2, p1 = p1, c
+        else:
+            p2 = p1 = -1
+    return keys
 
 
 def han_gram_keys(folded: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -297,6 +364,11 @@ class LinearSentiment:
         n = len(texts)
         if not n:
             return np.zeros((0, len(CLASSES))), np.zeros(0)
+        if n <= _SMALL_BATCH:
+            # A live chat turn comes alone: the batch path's ~40 numpy calls cost ~300 us for one
+            # text; this path makes a handful per text (same numbers: tests/test_models.py).
+            out = [self._logits_one(fold(t or "")) for t in texts]
+            return np.array([z for z, _ in out]), np.array([c for _, c in out], dtype=np.float64)
         folded = [fold(t or "") for t in texts]
         # Non-Han features (words, symbols, script) in Python: few per text.
         index = self._index
@@ -309,7 +381,7 @@ class LinearSentiment:
                     py_tids.append(tid)
         # Han 1-3-grams for the whole batch at once, as packed integer keys.
         keys, tids = han_gram_keys(folded)
-        dense = self.dense.features(keys, tids, folded) @ self.dense.head if self.dense is not None else None
+        dense = self.dense.logits(keys, tids, folded) if self.dense is not None else None
         if len(self._han_keys) and len(keys):
             pos = np.minimum(np.searchsorted(self._han_keys, keys), len(self._han_keys) - 1)
             hit = self._han_keys[pos] == keys
@@ -328,6 +400,23 @@ class LinearSentiment:
         if dense is not None:
             z += dense
         return z, counts
+
+    def _logits_one(self, folded: str) -> tuple[np.ndarray, float]:
+        keys = _han_keys_of(folded)
+        rows = {i for i in map(self._index.get, featurize(folded, han=False)) if i is not None}
+        key_arr = np.fromiter(keys, dtype=np.uint64, count=len(keys)) if keys else None
+        if key_arr is not None and len(self._han_keys):
+            pos = np.minimum(np.searchsorted(self._han_keys, key_arr), len(self._han_keys) - 1)
+            rows.update(self._han_rows[pos[self._han_keys[pos] == key_arr]].tolist())
+        count = len(rows)
+        z = self._bias.copy()
+        if count:
+            z += self._w[sorted(rows)].sum(axis=0, dtype=np.float64) / np.sqrt(count)
+        if self.dense is not None:
+            extra = self.dense.logits_one(self.dense.rows(folded, key_arr))
+            if extra is not None:
+                z += extra
+        return z, float(count)
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         return _softmax(self.logits(texts))
