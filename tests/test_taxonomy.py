@@ -302,6 +302,17 @@ def test_validation_reports_every_problem_with_file_label_position(tmp_path):
     assert any(p.startswith("costs.toml: label 'money': en[0]") and "'*'" in p for p in problems), text
 
 
+def test_a_doubled_backslash_in_a_literal_toml_string_is_reported(tmp_path):
+    """'[?？]\\s*[!！]' in a TOML literal string is a regex for a backslash: it never fires on "?!"."""
+    (tmp_path / "signals.toml").write_text(
+        "[group]\nname = \"signals\"\n[labels.escalation]\nzh = [\"投诉\"]\n"
+        "patterns = ['[?？]\\\\s*[!！]', '(?:why|how) .{0,9}\\?']\n", encoding="utf-8")
+    with pytest.raises(LexiconError) as err:
+        LexiconSet.load(tmp_path)
+    assert len(err.value.problems) == 1 and "patterns[0]" in err.value.problems[0]
+    assert "literal backslash" in err.value.problems[0]
+
+
 def test_validation_cli_lists_all_problems(tmp_path, runner):
     from voc.cli import main
 

@@ -248,6 +248,11 @@ def _compile_group(path: Path, data: dict, problems: list[str]) -> Group | None:
                 if rx.groupindex:
                     problems.append(f"{pos}: named groups (?P<...>) are not allowed")
                     continue
+                if "\\\\" in str(pat):
+                    # '...\\s' in a TOML literal string is a regex for a backslash, not for a space
+                    problems.append(f"{pos}: pattern {pat!r} matches a literal backslash; in a '...' "
+                                    f"string write one backslash (\\s, \\?), in a \"...\" string two")
+                    continue
                 if rx.match(""):
                     problems.append(f"{pos}: pattern {pat!r} matches the empty string")
                     continue
