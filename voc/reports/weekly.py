@@ -30,26 +30,32 @@ class Tally:
         self.scores: dict[str, list[float]] = {}
         self.sample: list[str] = []
         self._size, self._rng = sample_size, __import__("random").Random(seed)
+        # randrange(n) for n > 0 is _randbelow(n): the same draws without randrange's argument checks
+        self._below = getattr(self._rng, "_randbelow", self._rng.randrange)
 
     def add(self, rec: dict) -> None:
-        flags = rec.get("flags") or []
-        if "empty_text" in flags or "template_review" in flags or any(f.startswith("error:") for f in flags):
+        flags = rec.get("flags")
+        if flags and ("empty_text" in flags or "template_review" in flags
+                      or any(f.startswith("error:") for f in flags)):
             return
         self.n += 1
+        themes = self.themes
         for t in rec["touchpoints"]:
             if t.get("sentiment") == "negative":
-                self.themes[f"touchpoint:{t['id']}"] += 1
+                themes["touchpoint:" + str(t["id"])] += 1
         for p in rec["pillars"]:
             if p.get("polarity") == "violated":
-                self.themes[f"pillar:{p['id']}"] += 1
+                themes["pillar:" + str(p["id"])] += 1
         if rec.get("topic"):
-            self.themes[f"topic:{rec['topic'].get('label')}"] += 1
-        for k, v in (rec.get("scores") or {}).items():
-            self.scores.setdefault(k, []).append(v)
+            themes[f"topic:{rec['topic'].get('label')}"] += 1
+        scores = rec.get("scores")
+        if scores:
+            for k, v in scores.items():
+                self.scores.setdefault(k, []).append(v)
         if len(self.sample) < self._size:  # reservoir sampling
             self.sample.append(rec["text"])
         else:
-            j = self._rng.randrange(self.n)
+            j = self._below(self.n)
             if j < self._size:
                 self.sample[j] = rec["text"]
 
