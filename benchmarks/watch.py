@@ -8,7 +8,8 @@
     is left out. Each dialogue is streamed turn by turn through the same analyzer and the monitor;
     a dialogue "alerted" if any alert fired. The thresholds in pipelines/watch.toml were tuned on
     the TUNE half (crc32(id) even) and are reported separately on the HELD-OUT half (odd).
-(2) Latency and throughput. The stream is sample_data/chats.jsonl replicated with fresh
+(2) Latency and throughput. The stream is the STC-3 threads' turns (zh and en interleaved, real
+    customer and helpdesk texts, each distinct; --stream sample: sample_data/chats.jsonl) with fresh
     conversation ids (short chat turns, ~12% of them raise an alert), sent at a fixed rate to a
     `voc watch` process pinned to one core (threads = 1) via stdin, and via a local redis-server
     (started here on a free port) with a consumer group and a Redis-stream sink. Latency = alert
@@ -118,13 +119,46 @@ def _satisfied(rows, part) -> int:
 
 
 # ---------------------------------------------------------------- (2) streams
+STREAM = "stc3"  # set by --stream
+
+
+def _base_turns() -> list[dict]:
+    """The turns a stream is made of. "stc3": the real STC-3 customer/helpdesk threads (zh and en
+    interleaved, every text distinct, so the lexicon hit cache gets no free repeats); "sample": the
+    ~200 turns of sample_data/chats.jsonl."""
+    if STREAM == "stc3" and (DEV / "dialogues" / "stc3_zh.jsonl").exists():
+        per_lang = []
+        for lang in ("zh", "en"):
+            rows = [json.loads(x) for x in open(DEV / "dialogues" / f"stc3_{lang}.jsonl", encoding="utf-8")]
+            turns = []
+            for d in rows:
+                for i, t in enumerate(d["turns"]):
+                    turns.append({"conversation_id": f"{lang}{d['id']}", "turn_id": f"{lang}{d['id']}-{i}",
+                                  "speaker": "customer" if t["sender"] == "customer" else "agent",
+                                  "text": t["text"]})
+            per_lang.append(turns)
+        zh, en = per_lang
+        out = []
+        for i in range(max(len(zh), len(en))):  # interleave whole positions, keep each thread's order
+            out.extend(x[i] for x in (zh, en) if i < len(x))
+        return out
+    return [json.loads(x) for x in CHATS.read_text(encoding="utf-8").splitlines()]
+
+
+_BASE: list[dict] = []
+
+
 def chat_stream(n_turns: int, tag: str) -> list[tuple[str, str]]:
-    """(turn_id, json line) pairs: the sample chats repeated with fresh conversation ids."""
-    base = [json.loads(x) for x in CHATS.read_text(encoding="utf-8").splitlines()]
+    """(turn_id, json line) pairs: the base turns with fresh conversation ids, repeated as often as
+    needed; a repeat round marks its texts (" #k") so no text recurs exactly."""
+    if not _BASE:
+        _BASE.extend(_base_turns())
     out, k = [], 0
     while len(out) < n_turns:
-        for obj in base:
+        for obj in _BASE:
             o = dict(obj, conversation_id=f"{tag}{k}-{obj['conversation_id']}", turn_id=f"{tag}{k}-{obj['turn_id']}")
+            if k:
+                o["text"] = f"{obj['text']} #{k}"
             out.append((o["turn_id"], json.dumps(o, ensure_ascii=False)))
             if len(out) == n_turns:
                 break
@@ -417,7 +451,11 @@ def main() -> None:
     ap.add_argument("--skip-quality", action="store_true")
     ap.add_argument("--skip-latency", action="store_true")
     ap.add_argument("--skip-redis", action="store_true")
+    ap.add_argument("--stream", choices=["stc3", "sample"], default="stc3",
+                    help="turns for the latency/throughput runs: real STC-3 threads (default) or sample_data/chats.jsonl")
     args = ap.parse_args()
+    global STREAM
+    STREAM = args.stream
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
         os.sched_setaffinity(0, {0})  # producer and measurement on the other core
     if not args.skip_quality:
