@@ -7,9 +7,9 @@ The export is synthetic (seeded; zh/en/mixed texts with NPS, CSAT, channel, regi
 10 weeks). The store is filled by analysing 20k records once and re-inserting them with new ids and
 dates (the weekly report reads stored records; it never re-analyses). Each command runs as a child
 process; printed: wall seconds, CPU seconds (the command and every process it waited for, i.e. the
-analyser workers too), and peak RSS, both of the largest single process (ru_maxrss) and of the whole
-process tree summed (VmRSS of the command and its workers, sampled every 0.1 s: what the machine
-must hold). `voc report` runs with --timings, so each step's wall and CPU seconds are printed too
+analyser workers too), and peak RSS, both of the largest single process and of the whole
+process tree summed (VmHWM and VmRSS of the command and its workers, sampled every 0.1 s from
+/proc; the sum is what the machine must hold at once). `voc report` runs with --timings, so each step's wall and CPU seconds are printed too
 (load average at the end of each step alongside). OMP/MKL threads are 1 in every process.
 """
 from __future__ import annotations
@@ -42,31 +42,34 @@ def write_export(path: Path, n: int, seed: int = 9) -> None:
                         rng.choice(["华东", "华南", "华北", "Overseas"]), rng.randint(0, 10), rng.randint(1, 5), t])
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Summed VmRSS (kB) of `root` and all its descendants, from /proc."""
+def _tree_rss_kb(root: int) -> tuple[int, int]:
+    """(summed VmRSS, largest VmHWM) in kB over `root` and all its descendants, from /proc."""
     kids: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    rss: dict[int, tuple[int, int]] = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
         try:
             with open(f"/proc/{d}/status") as fh:
-                ppid, kb = 0, 0
+                ppid, kb, hwm = 0, 0, 0
                 for line in fh:
                     if line.startswith("PPid:"):
                         ppid = int(line.split()[1])
                     elif line.startswith("VmRSS:"):
                         kb = int(line.split()[1])
+                    elif line.startswith("VmHWM:"):
+                        hwm = int(line.split()[1])
         except OSError:
             continue
         kids.setdefault(ppid, []).append(int(d))
-        rss[int(d)] = kb
-    total, todo = 0, [root]
+        rss[int(d)] = (kb, hwm)
+    total, largest, todo = 0, 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        kb, hwm = rss.get(pid, (0, 0))
+        total, largest = total + kb, max(largest, hwm)
         todo.extend(kids.get(pid, []))
-    return total
+    return total, largest
 
 
 def child(cmd: list[str]) -> dict:
@@ -80,12 +83,13 @@ def child(cmd: list[str]) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            total, largest = _tree_rss_kb(proc.pid)
+            peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
             done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -99,7 +103,7 @@ def child(cmd: list[str]) -> dict:
         raise SystemExit(f"{cmd} failed ({proc.returncode}):\n{err}")
     u = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (u.ru_utime + u.ru_stime) - (before.ru_utime + before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "rss": u.ru_maxrss / 1024, "tree_rss": peak[0] / 1024, "stderr": err}
+    return {"wall": wall, "cpu": cpu, "rss": peak[1] / 1024, "tree_rss": peak[0] / 1024, "stderr": err}
 
 
 def fill_store(store: Path, export: Path, n: int) -> None:

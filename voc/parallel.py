@@ -11,18 +11,19 @@ collected strictly in submission order, so the output order is the input order w
 first. Workers run one BLAS/OpenMP thread each; at most 2 * jobs chunks are in flight, so memory
 is bounded by the chunks, not by the input.
 
-`feedback_for_topics` rebuilds, from that output, Feedback records carrying everything the
-contract has plus the touchpoint strengths, for `voc.topics.discover.assign_topics`.
+`feedback_for_topics` rebuilds, from that output, Feedback records with the contract's fields (labels
+without their evidence spans) plus the touchpoint strengths, for `voc.topics.discover.assign_topics`.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from voc.records import Feedback, Label, Span
+from voc.records import Feedback, Label
 
 CHUNK_BATCHES = 8  # analyzer batches per chunk sent to a worker
 
@@ -42,6 +43,7 @@ def _init(pipeline, lexicons) -> None:
     from voc.analyzer import Analyzer
 
     _analyzer = Analyzer.from_settings(pipeline, lexicons=lexicons)
+    gc.freeze()  # the lexicons live as long as the worker: keep them out of every full collection
 
 
 def analyse_chunk(chunk: list[Feedback]) -> list[tuple[dict, list[float]]]:
@@ -69,19 +71,17 @@ def analyse_parallel(records: Iterable[Feedback], jobs: int, pipeline=None, lexi
 
 
 def feedback_for_topics(contract: dict, tp_scores: list[float]) -> Feedback:
-    """A Feedback with the contract's fields and the touchpoint strengths (text already masked)."""
-    def labels(group: str) -> list[Label]:
-        out = []
-        for i, d in enumerate(contract[group]):
-            out.append(Label(d["id"], [Span(e["start"], e["end"], e["text"]) for e in d["evidence"]],
-                             sentiment=d.get("sentiment"), polarity=d.get("polarity"),
-                             score=tp_scores[i] if group == "touchpoints" else 0.0))
-        return out
-
+    """A Feedback with the contract's fields and the touchpoint strengths (text already masked), for
+    topic discovery, which reads text, language and touchpoints (ids and strengths). The labels carry
+    no evidence spans: rebuilding 100k records' spans cost about 5 CPU s and topics never read them
+    (tests/test_report.py checks that --jobs 1, on the analyser's own records, gives the same report)."""
+    tps = [Label(d["id"], sentiment=d.get("sentiment"), score=tp_scores[i]) for i, d in enumerate(contract["touchpoints"])]
     return Feedback(id=contract["id"], raw_text=contract["text"], text=contract["text"], lang=contract["lang"],
                     sentiment_label=contract["sentiment"]["label"], sentiment_score=contract["sentiment"]["score"],
-                    frustration=contract["frustration"], touchpoints=labels("touchpoints"), pillars=labels("pillars"),
-                    costs=labels("costs"), signals=labels("signals"), topic=contract["topic"],
-                    flags=list(contract["flags"]), conversation_id=contract["conversation_id"],
+                    frustration=contract["frustration"], touchpoints=tps,
+                    pillars=[Label(d["id"], polarity=d.get("polarity")) for d in contract["pillars"]],
+                    costs=[Label(d["id"]) for d in contract["costs"]],
+                    signals=[Label(d["id"]) for d in contract["signals"]], topic=contract["topic"],
+                    flags=contract["flags"], conversation_id=contract["conversation_id"],
                     speaker=contract["speaker"], turn_id=contract.get("turn_id"), ts=contract.get("ts"),
-                    meta=contract["meta"], scores=dict(contract.get("scores") or {}))
+                    meta=contract["meta"], scores=contract.get("scores") or {})
