@@ -56,7 +56,7 @@ def weekly(store_path, week, out_dir, lang, settings, lexicons, pipeline):
     from voc.lexicon import LexiconSet
     from voc.reports.build import load_report_settings
     from voc.reports.render_weekly import write_weekly
-    from voc.reports.weekly import BASELINE_WEEKS, Tally, build_weekly, week_range
+    from voc.reports.weekly import BASELINE_WEEKS, build_weekly, split_weeks, week_range
     from voc.settings import AnalyzerSettings
     from voc.text import Segmenter
 
@@ -67,18 +67,9 @@ def weekly(store_path, week, out_dir, lang, settings, lexicons, pipeline):
         if not weeks:
             raise InputError(f"{store_path}: no dated records; the exports need a time column for weekly reports")
         week = week or weeks[-1]
-        prev_week = week_range(week, 1)[0]
-        baseline = week_range(week, BASELINE_WEEKS)
-        this_records: list[dict] = []
-        prev, base = Tally(), Tally()
         # Only the reported week is held in memory; the comparison weeks are tallied as they stream.
-        for w, rec in store.records_by_week([week] + baseline):
-            if w == week:
-                this_records.append(rec)
-                continue
-            base.add(rec)
-            if w == prev_week:
-                prev.add(rec)
+        this_records, prev, base = split_weeks(
+            store.records_by_week([week] + week_range(week, BASELINE_WEEKS)), week)
     settings_ = AnalyzerSettings.load(pipeline, lexicons=lexicons)
     lex = LexiconSet.load(settings_.lexicons)
     cfg, _ = load_report_settings(settings)

@@ -73,6 +73,23 @@ def week_range(week: str, back: int) -> list[str]:
     return out
 
 
+def split_weeks(pairs, week: str) -> tuple[list[dict], Tally, Tally]:
+    """(week, record) pairs of the reported week and its baseline weeks -> the reported week's
+    records (held in memory), and tallies of the previous week and of the whole baseline, built as
+    the pairs stream by."""
+    prev_week = week_range(week, 1)[0]
+    this_records: list[dict] = []
+    prev, base = Tally(), Tally()
+    for w, rec in pairs:
+        if w == week:
+            this_records.append(rec)
+            continue
+        base.add(rec)
+        if w == prev_week:
+            prev.add(rec)
+    return this_records, prev, base
+
+
 def movers(this: Tally, prev: Tally, base: Tally) -> list[dict]:
     rows = []
     for name in sorted(set(this.themes) | set(prev.themes)):

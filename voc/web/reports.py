@@ -58,28 +58,24 @@ def week_days(week: str) -> tuple[date, date]:
 def build_weekly_view(cur, week: str, f: Filters, lexicons, segmenter, lang: str | None, settings: str | None,
                       job=None) -> dict:
     from voc.reports.build import load_report_settings
-    from voc.reports.weekly import BASELINE_WEEKS, Tally, build_weekly, week_range
+    from voc.reports.weekly import BASELINE_WEEKS, build_weekly, split_weeks, week_range
 
-    prev_week = week_range(week, 1)[0]
     wanted = [week] + week_range(week, BASELINE_WEEKS)
     where, params = record_where(cur, f)
     sub = f"SELECT id FROM web_rec WHERE week IN (SELECT unnest(?)) AND {where}"
-    this_records: list[dict] = []
-    prev, base = Tally(), Tally()
     result = cur.execute(f"SELECT week, record FROM records WHERE id IN ({sub}) ORDER BY ts, id", [wanted] + params)
-    n = 0
-    while rows := result.fetchmany(5000):
-        for w, r in rows:
-            rec = json.loads(r)
-            if w == week:
-                this_records.append(rec)
-                continue
-            base.add(rec)
-            if w == prev_week:
-                prev.add(rec)
-        n += len(rows)
-        if job is not None:
-            job.progress(n, None, f"read {n:,} records of {len(wanted)} weeks")
+    counter = {"n": 0}
+
+    def pairs():
+        while rows := result.fetchmany(5000):
+            for w, r in rows:
+                yield w, json.loads(r)
+            counter["n"] += len(rows)
+            if job is not None:
+                job.progress(counter["n"], None, f"read {counter['n']:,} records of {len(wanted)} weeks")
+
+    this_records, prev, base = split_weeks(pairs(), week)
+    n = counter["n"]
     cfg, _ = load_report_settings(settings)
     provenance = {"lexicon_hash": lexicons.hash, "store": "voc serve", "filters": _describe(f)}
     if job is not None:
