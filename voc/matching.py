@@ -87,10 +87,10 @@ def _seq_factors(items: list) -> frozenset[str] | None:
 
     def close_run():
         if run:
-            product = frozenset([""])
+            product = _EMPTY
             for part in run:
-                nxt = frozenset(a + b for a in product for b in part)
-                if len(nxt) > _MAX_PRODUCT:  # too many: keep what was built, start again here
+                nxt = _concat(product, part)
+                if nxt is None:  # too many: keep what was built, start again here
                     if "" not in product:
                         candidates.append(product)
                     nxt = part
@@ -117,6 +117,23 @@ _EMPTY = frozenset([""])
 _MAX_PRODUCT = 256
 
 
+def _concat(left: frozenset[str], right: frozenset[str]) -> frozenset[str] | None:
+    """Every string of `left` followed by every string of `right`; None if more than _MAX_PRODUCT."""
+    if len(left) * len(right) > _MAX_PRODUCT * 4:
+        return None
+    out = frozenset(a + b for a in left for b in right)
+    return out if len(out) <= _MAX_PRODUCT else None
+
+
+def _subpattern_body(av) -> list:
+    """The items of a group; a group that switches on case-insensitive or verbose matching makes
+    literal factors meaningless, so the whole pattern gets none."""
+    _group, add_flags, _del_flags, body = av
+    if add_flags & (re.IGNORECASE | re.VERBOSE):
+        raise _Unsafe
+    return list(body)
+
+
 def _exact(op, av) -> frozenset[str] | None:
     """The finite set of strings this item matches, if small (None: unbounded, large or unknown)."""
     if op is sre_c.LITERAL:
@@ -126,10 +143,7 @@ def _exact(op, av) -> frozenset[str] | None:
     if op is sre_c.IN:
         return _node_factors(op, av)
     if op is sre_c.SUBPATTERN:
-        _group, add_flags, _del_flags, body = av
-        if add_flags & (re.IGNORECASE | re.VERBOSE):
-            raise _Unsafe
-        return _exact_seq(list(body))
+        return _exact_seq(_subpattern_body(av))
     if op is sre_c.BRANCH:
         out: set[str] = set()
         for alt in av[1]:
@@ -143,36 +157,33 @@ def _exact(op, av) -> frozenset[str] | None:
         one = _exact_seq(list(body))
         if one is None:
             return None
-        out, layer = set(), frozenset([""])
+        out, layer = set(), _EMPTY
         for k in range(hi + 1):
             if k >= lo:
                 out |= layer
             if k < hi:
-                layer = frozenset(a + b for a in layer for b in one)
-                if len(layer) > _MAX_PRODUCT:
+                layer = _concat(layer, one)
+                if layer is None:
                     return None
         return frozenset(out) if len(out) <= _MAX_PRODUCT else None
     return None
 
 
 def _exact_seq(items: list) -> frozenset[str] | None:
-    product = frozenset([""])
+    product: frozenset[str] | None = _EMPTY
     for op, av in items:
         part = _exact(op, av)
         if part is None:
             return None
-        product = frozenset(a + b for a in product for b in part)
-        if len(product) > _MAX_PRODUCT:
+        product = _concat(product, part)
+        if product is None:
             return None
     return product
 
 
 def _node_factors(op, av) -> frozenset[str] | None:
     if op is sre_c.SUBPATTERN:
-        _group, add_flags, _del_flags, body = av
-        if add_flags & (re.IGNORECASE | re.VERBOSE):
-            raise _Unsafe
-        return _seq_factors(list(body))
+        return _seq_factors(_subpattern_body(av))
     if op is sre_c.ATOMIC_GROUP:
         return _seq_factors(list(av))
     if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
