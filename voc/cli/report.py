@@ -75,14 +75,7 @@ def _analyse_here(rows, analyzer, with_topics: bool, show_progress, clock) -> li
     """One process: analyse, discover topics, then the masked contract records."""
     from voc.stages.pii import mask_record
 
-    analysed = []
-    with clock("read+analyse"), progress(enabled=show_progress, desc="analysing") as bar:
-        for fb in analyzer.pipe(rows):
-            analysed.append(fb)
-            bar.update(1)
-            if len(analysed) % FREEZE_EVERY == 0:
-                gc.freeze()
-    gc.freeze()
+    analysed = _collect(analyzer.pipe(rows), show_progress, clock)
     if with_topics and len(analysed) >= MIN_TOPIC_RECORDS:
         from voc.topics.discover import assign_topics
 
@@ -92,20 +85,29 @@ def _analyse_here(rows, analyzer, with_topics: bool, show_progress, clock) -> li
         return [mask_record(fb.to_contract()) for fb in analysed]  # other columns too ("手机号", "email")
 
 
+def _collect(stream, show_progress, clock) -> list:
+    """The analysed items of `stream` in a list, with a progress bar; what is collected is frozen
+    out of the garbage collector as it accumulates (see report())."""
+    out = []
+    with clock("read+analyse"), progress(enabled=show_progress, desc="analysing") as bar:
+        for item in stream:
+            out.append(item)
+            bar.update(1)
+            if len(out) % FREEZE_EVERY == 0:
+                gc.freeze()
+    gc.freeze()
+    return out
+
+
 def _analyse_in_workers(rows, analyzer, jobs: int, pipeline, lexicons, with_topics: bool, show_progress,
                         clock) -> list[dict]:
     """`jobs` analyser processes (voc.parallel), merged in input order; topics in this process."""
     from voc.parallel import analyse_parallel, feedback_for_topics
 
-    records, tp_scores = [], []
-    with clock("read+analyse"), progress(enabled=show_progress, desc="analysing") as bar:
-        for rec, scores in analyse_parallel(rows, jobs, pipeline, lexicons, analyzer.settings.batch_size):
-            records.append(rec)
-            tp_scores.append(scores)
-            bar.update(1)
-            if len(records) % FREEZE_EVERY == 0:
-                gc.freeze()
-    gc.freeze()
+    pairs = _collect(analyse_parallel(rows, jobs, pipeline, lexicons, analyzer.settings.batch_size),
+                     show_progress, clock)
+    records = [rec for rec, _ in pairs]
+    tp_scores = [scores for _, scores in pairs]
     if with_topics and len(records) >= MIN_TOPIC_RECORDS:
         from voc.topics.discover import assign_topics
 
