@@ -60,17 +60,21 @@ def _silence_stdout() -> None:
 
 
 @contextmanager
-def writing(path: str, note: str = "", label: str = ""):
-    """Turn an OSError while writing `path` into an InputError with a clear, actionable message."""
+def writing(path: str, note: str = "", label: str = "", on_error=None, temp_file: bool = False):
+    """Turn an OSError while writing `path` into an InputError with a clear, actionable message.
+    `on_error` runs first (to close and remove partial output); with `temp_file` the message names
+    `path` rather than the temporary file written beside it."""
     hook = sys.unraisablehook
     try:
         yield
         return
     except OSError as exc:
         sys.unraisablehook = _ignore  # see _quiet_cleanup
+        if on_error is not None:
+            on_error()
         if path == "-":
             _silence_stdout()
-        msg = describe_write_error(path, exc, label) + note
+        msg = describe_write_error(path, _named(exc, path) if temp_file else exc, label) + note
         _drop_frames(exc)
     _quiet_cleanup(hook)
     raise InputError(msg)
@@ -173,22 +177,9 @@ class RecordWriter:
             elif self.fmt == "parquet":
                 self._pq_writer = None
 
-    @contextmanager
     def _guard(self):
-        hook = sys.unraisablehook
-        try:
-            yield
-            return
-        except OSError as exc:
-            sys.unraisablehook = _ignore  # see _quiet_cleanup
-            self._abort()
-            if self.path == "-":
-                _silence_stdout()
-            note = "" if self.path == "-" or not self._tmp else f"; {self.path} was left unchanged"
-            msg = describe_write_error(self.path, _named(exc, self.path)) + note
-            _drop_frames(exc)
-        _quiet_cleanup(hook)
-        raise InputError(msg)
+        note = "" if self.path == "-" or not self._tmp else f"; {self.path} was left unchanged"
+        return writing(self.path, note, on_error=self._abort, temp_file=True)
 
     def _abort(self) -> None:
         if self._fh is not None and self._fh is not sys.stdout:
