@@ -58,11 +58,43 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _find(text: str, cased: str) -> list[tuple[int, int, str]]:
-    """`text` is the folded view; `cased` the same-length view with case kept, for name patterns."""
+# Cheap gates, each implied by the patterns it guards (so skipping is exact): every number pattern
+# but the international one needs at least 10 digits, which most chat turns ("order 12345", "3 天")
+# do not have, and the name and address patterns need a hint word or a street word.
+_TEN_DIGITS = re.compile(r"(?:\d\D*){10}")
+_STREET_WORD = re.compile(r"(?i)\b(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way)\b")
+
+
+def _find(text: str, original: str) -> list[tuple[int, int, str]]:
+    """`text` is the folded view of `original` (same length)."""
     found: list[tuple[int, int, str]] = []
-    for m in EMAIL.finditer(text):
-        found.append((m.start(), m.end(), "EMAIL"))
+    if "@" in text:
+        for m in EMAIL.finditer(text):
+            found.append((m.start(), m.end(), "EMAIL"))
+    if _TEN_DIGITS.search(text):
+        _numbers(text, found)
+    if "+" in text:
+        for m in INTL_PHONE.finditer(text):
+            found.append((m.start(), m.end(), "PHONE"))
+    names = _NAME_HINT.search(text)
+    street = _STREET_WORD.search(text) and any(map(str.isdigit, text))
+    if names or street:
+        cased = "".join(o if f == o.lower() else f for o, f in zip(original, text))  # fold minus lower-casing
+        if names:
+            _names(cased, found)
+        if street:
+            for m in EN_ADDRESS.finditer(cased):
+                found.append((m.start(), m.end(), "ADDRESS"))
+    # Keep the earliest, then longest, non-overlapping matches.
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    kept: list[tuple[int, int, str]] = []
+    for f in found:
+        if not kept or f[0] >= kept[-1][1]:
+            kept.append(f)
+    return kept
+
+
+def _numbers(text: str, found: list) -> None:
     for m in CN_ID.finditer(text):
         before = text[max(0, m.start() - 12):m.start()]
         if cn_id_checksum_ok(m.group().replace(" ", "")) or _ID_CONTEXT.search(before):
@@ -81,9 +113,12 @@ def _find(text: str, cased: str) -> list[tuple[int, int, str]]:
         if CN_ID.fullmatch(digits) and not _CARD_CONTEXT.search(before):
             continue
         found.append((m.start(), m.end(), "CARD"))
-    for rx in (CN_MOBILE, INTL_PHONE, NANP_PHONE, CN_LANDLINE):
+    for rx in (CN_MOBILE, NANP_PHONE, CN_LANDLINE):
         for m in rx.finditer(text):
             found.append((m.start(), m.end(), "PHONE"))
+
+
+def _names(cased: str, found: list) -> None:
     for rx, kind in ((ZH_NAME, "NAME"), (EN_NAME, "NAME"), (ZH_ADDRESS, "ADDRESS")):
         for m in rx.finditer(cased):
             words = m.group(1).split()
@@ -91,15 +126,6 @@ def _find(text: str, cased: str) -> list[tuple[int, int, str]]:
                 continue
             end = m.end(1) if len(words) < 2 or words[1] not in _NOT_NAMES else m.start(1) + len(words[0])
             found.append((m.start(1), end, kind))
-    for m in EN_ADDRESS.finditer(cased):
-        found.append((m.start(), m.end(), "ADDRESS"))
-    # Keep the earliest, then longest, non-overlapping matches.
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-    kept: list[tuple[int, int, str]] = []
-    for f in found:
-        if not kept or f[0] >= kept[-1][1]:
-            kept.append(f)
-    return kept
 
 
 MASK_TOKEN = re.compile(r"\[(?:PHONE|EMAIL|ID|CARD|NAME|ADDRESS)\]")
@@ -117,9 +143,7 @@ def find_spans(text: str) -> list[tuple[int, int, str]]:
     if not any(map(str.isdigit, text)) and "@" not in text and "＠" not in text and not _NAME_HINT.search(text):
         return []
     # Find on the folded view (full-width digits, ＠) — same length, so spans carry over.
-    folded = fold(text)
-    cased = "".join(o if f == o.lower() else f for o, f in zip(text, folded))  # fold minus lower-casing
-    return _find(folded, cased)
+    return _find(fold(text), text)
 
 
 def mask(text: str) -> tuple[str, dict[str, int]]:
