@@ -1,7 +1,7 @@
 """Taxonomy benchmark: touchpoints, trust pillars, costs and signals against gold labels.
 
     .venv/bin/python benchmarks/taxonomy.py [--lexicons DIR] [--only labelled|outside|agent|speed]
-                                            [--dev-only] [--semantic]
+                                            [--dev-only] [--semantic [ngram|embed]]
 
 Every table says which half it scores: "tune" halves may be looked at while editing lexicons,
 "held-out" halves are for the final figures only (--dev-only, alias --tune-only, hides them).
@@ -133,8 +133,11 @@ def predict(analyzer, texts: list[str], speaker: str | None = None, semantic=Non
     recs = [Feedback(id=str(i), raw_text=t, speaker=speaker) for i, t in enumerate(texts)]
     out = list(analyzer.pipe(recs))
     if semantic is not None:
-        for fb in out:
-            semantic.augment(fb)
+        if hasattr(semantic, "augment_many"):  # batched (voc.stages.semantic_embed)
+            semantic.augment_many(out)
+        else:
+            for fb in out:
+                semantic.augment(fb)
     return out
 
 
@@ -465,17 +468,24 @@ def main(argv=None):
     ap.add_argument("--only", default=None, choices=["labelled", "airline", "semeval", "outside", "agent", "speed"])
     ap.add_argument("--dev-only", "--tune-only", action="store_true",
                     help="hide the test / held-out halves (used while tuning the lexicons): only the tune halves are scored")
-    ap.add_argument("--semantic", action="store_true", help="also apply the semantic second pass (voc.stages.semantic)")
+    ap.add_argument("--semantic", nargs="?", const="ngram", default=None, choices=["ngram", "embed"],
+                    help="also apply a semantic second pass: ngram = voc.stages.semantic (n-gram linear model, "
+                         "clauses without a touchpoint), embed = voc.stages.semantic_embed (softmax over the static "
+                         "embedder's vectors, records without a touchpoint)")
     args = ap.parse_args(argv)
     global SPLITS, HALVES
     if args.dev_only:
         SPLITS, HALVES = ("dev",), ("tune",)
     analyzer = make_analyzer(args.lexicons, args.backend)
     semantic = None
-    if args.semantic:
+    if args.semantic == "ngram":
         from voc.stages import semantic as semantic_mod
 
         semantic = semantic_mod.SemanticPass.load()
+    elif args.semantic == "embed":
+        from voc.stages import semantic_embed
+
+        semantic = semantic_embed.EmbedFill.load()
     print(f"# Taxonomy benchmark (lexicons {analyzer.lexicons.root.name}, hash {analyzer.lexicons.hash}"
           f"{', semantic pass on' if semantic else ''})\n")
     lab = None
