@@ -1,7 +1,8 @@
 """Topic discovery (voc.topics) and the shipped static embedder (voc.models.embedder).
 
-Tiny corpora with known themes, side by side in zh, en and code-mixed text. BERTopic is imported
-once per session (its import alone takes seconds), and each corpus is fitted once (fixtures)."""
+Tiny corpora with known themes, side by side in zh, en and code-mixed text. Each corpus is fitted
+once (fixtures). Fitting imports neither bertopic nor spacy (seconds each); only the test that
+checks the default clustering against BERTopic's own run imports bertopic."""
 from __future__ import annotations
 
 import json
@@ -189,6 +190,66 @@ def test_refit_on_overlapping_corpus_keeps_ids(fitted):
     same = np.mean([res.ids[i] == res_b.ids[k] for k, i in enumerate(keep)])
     assert same >= 0.9
     assert any(t.parent is not None for t in model_b.topics)
+
+
+def test_fitting_imports_neither_bertopic_nor_spacy(tmp_path):
+    """`import bertopic` (~10 s) and `import spacy` (~3-5 s) were most of a small report's topic step.
+    The stop words are spaCy's own lists and the c-TF-IDF is BERTopic's own class, read from their files."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "fit.py"
+    script.write_text(f"""
+import sys
+sys.path.insert(0, {str(__import__("pathlib").Path(__file__).resolve().parent.parent)!r})
+from tests.test_topics import corpus, langs_of
+from voc.topics import ClusterParams, fit_topic_model
+from voc.topics.cluster import class_tfidf
+from voc.topics.terms import spacy_stop_words
+
+texts, _ = corpus("mixed")
+model, res = fit_topic_model(texts, langs_of(texts), params=ClusterParams(min_topic_size=5), seed=0)
+assert model.topics and all(t.terms for t in model.topics)
+mine = {{lang: spacy_stop_words(lang) for lang in ("en", "zh")}}
+heavy = sorted(m for m in ("bertopic", "spacy", "torch", "umap", "hdbscan", "sentence_transformers") if m in sys.modules)
+assert not heavy, heavy
+assert class_tfidf().__module__ == "voc.topics._bertopic_ctfidf"
+from spacy.lang.en.stop_words import STOP_WORDS as EN
+from spacy.lang.zh.stop_words import STOP_WORDS as ZH
+assert mine["en"] == frozenset(EN) and mine["zh"] == frozenset(ZH)
+print("ok")
+""")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), proc.stderr[-3000:]
+
+
+def test_default_clustering_is_what_bertopic_computes(no_network):
+    """The default (OverMerge) path calls the reducer and clusterer itself: the same labels and cells as
+    when BERTopic.fit_transform drives the same sub-models, and the same c-TF-IDF class."""
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from scipy import sparse
+
+    from voc.models.embedder import StaticEmbedder
+    from voc.topics import ClusterParams
+    from voc.topics.cluster import OverMerge, _bertopic_labels, _cluster_labels, class_tfidf
+    from voc.topics.embed import normalize
+    from voc.topics.terms import TopicTokenizer
+
+    texts, _ = corpus("mixed")
+    texts += corpus("en")[0]
+    vectors = normalize(StaticEmbedder().encode(texts))
+    params, tok = ClusterParams(min_topic_size=5), TopicTokenizer()
+    labels, cells = _cluster_labels(texts, vectors, params, 0, tok)
+    through = OverMerge(params.min_topic_size, params.merge_similarity, params.max_clusters, 0, params.n_init)
+    topics, _ = _bertopic_labels(texts, vectors, params, 0, tok, through)
+    assert labels.tolist() == through.labels_.tolist() and cells.tolist() == through.cells_.tolist()
+    assert len(set(labels.tolist())) > 1
+    # BERTopic's ids are the same partition, renumbered by size
+    assert len(set(zip(labels.tolist(), topics.tolist()))) == len(set(labels.tolist()))
+    counts = sparse.csr_matrix(np.random.default_rng(0).poisson(1.0, size=(4, 30)).astype(float))
+    mine = class_tfidf()(reduce_frequent_words=True).fit_transform(counts.copy())  # it normalises in place
+    theirs = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts.copy())
+    assert np.array_equal(mine.toarray(), theirs.toarray())
 
 
 def test_governed_discovery_and_assign_topics(analyzer, no_network):

@@ -1,6 +1,10 @@
-"""Clustering one scope's records with BERTopic, sub-models swapped for offline CPU-friendly ones.
+"""Clustering one scope's records the BERTopic way, sub-models swapped for offline CPU-friendly ones.
 
-BERTopic runs on a sample (at most `sample_size` records) with precomputed embeddings:
+A sample (at most `sample_size` records) with precomputed embeddings is reduced and clustered by
+BERTopic's "umap_model" and "hdbscan_model" slots. With the default clusterer (OverMerge) voc calls
+the two itself, exactly as BERTopic would, because it reads nothing else of BERTopic's fit and
+`import bertopic` costs ~10 s; the HDBSCAN / k-means options still run through BERTopic. Topic
+terms are BERTopic's c-TF-IDF (ClassTfidfTransformer, loaded without the rest of the package).
   - "umap_model": `SmoothedPCA`: each vector is averaged with its 5 nearest neighbours, twice (a
     cheap kNN-graph diffusion that pulls paraphrases together, the part of UMAP that matters for
     topics here), then PCA to 64 dimensions. No numba JIT, and O(n^2 d) only on the sample.
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -250,7 +255,7 @@ def fit_scope(docs: list[str], vectors: np.ndarray, params: ClusterParams, seed:
 
         tokenizer = TopicTokenizer()
     if n >= 2 * params.min_topic_size:
-        labels, cells = _bertopic_labels(docs, vectors, params, seed, tokenizer)
+        labels, cells = _cluster_labels(docs, vectors, params, seed, tokenizer)
     else:
         labels, cells = np.zeros(n, dtype=np.int64), None
     # topics smaller than min_topic_size are dissolved: their records go to the nearest topic
@@ -284,23 +289,38 @@ def fit_scope(docs: list[str], vectors: np.ndarray, params: ClusterParams, seed:
     return ScopeFit(cents.astype(np.float32), prototypes.astype(np.float32), proto_topic, counts)
 
 
-def _bertopic_labels(docs, vectors, params: ClusterParams, seed: int, tokenizer):
-    """(topic label per doc, over-clustering cell per doc or None). BERTopic renumbers topics by
-    size; voc keeps the clusterer's own labels (the same partition) to pair them with its cells."""
+def _cluster_labels(docs, vectors, params: ClusterParams, seed: int, tokenizer):
+    """(topic label per doc, over-clustering cell per doc or None).
+
+    OverMerge (the default): the reducer, then the clusterer, called exactly as BERTopic calls them
+    (fit_transform, nan_to_num, fit). Through BERTopic the only difference was work whose result
+    voc never read (BERTopic's topic ids, c-TF-IDF and representative documents: voc keeps the
+    clusterer's own labels to pair them with its cells, and ctfidf_terms describes the final
+    assignment), for ~10 s of imports (sentence-transformers, transformers, umap, hdbscan, plotting).
+    HDBSCAN and k-means still go through BERTopic, whose topic ids (renumbered by size) voc uses."""
+    n = len(docs)
+    clusterer = _clusterer(params, n, seed)
+    if isinstance(clusterer, OverMerge):
+        reduced = _reducer(params, n, vectors.shape[1], seed).fit_transform(vectors)
+        clusterer.fit(np.nan_to_num(reduced))
+        return np.asarray(clusterer.labels_, dtype=np.int64), np.asarray(clusterer.cells_, dtype=np.int64)
+    return _bertopic_labels(docs, vectors, params, seed, tokenizer, clusterer)
+
+
+def _bertopic_labels(docs, vectors, params: ClusterParams, seed: int, tokenizer, clusterer):
+    """BERTopic's topic per doc (renumbered by size) with the HDBSCAN / k-means clusterer."""
     from bertopic import BERTopic
-    from bertopic.vectorizers import ClassTfidfTransformer
 
     from voc.topics.terms import make_vectorizer
 
     n = len(docs)
-    clusterer = _clusterer(params, n, seed)
     model = BERTopic(
         language="multilingual",
         embedding_model=None,
         umap_model=_reducer(params, n, vectors.shape[1], seed),
         hdbscan_model=clusterer,
         vectorizer_model=make_vectorizer(tokenizer, min_df=2 if n >= 200 else 1),
-        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        ctfidf_model=class_tfidf()(reduce_frequent_words=True),
         min_topic_size=params.min_topic_size,
         top_n_words=params.top_n_terms,
         calculate_probabilities=False,
@@ -311,10 +331,7 @@ def _bertopic_labels(docs, vectors, params: ClusterParams, seed: int, tokenizer)
     except ValueError as exc:  # e.g. an empty vocabulary on a tiny, stop-word-only scope
         log.debug("BERTopic failed on %d docs (%s); clustering without terms", n, exc)
         reducer = _reducer(params, n, vectors.shape[1], seed)
-        clusterer = _clusterer(params, n, seed).fit(reducer.fit_transform(vectors))
-        topics = clusterer.labels_
-    if isinstance(clusterer, OverMerge) and getattr(clusterer, "cells_", None) is not None:
-        return np.asarray(clusterer.labels_, dtype=np.int64), np.asarray(clusterer.cells_, dtype=np.int64)
+        topics = _clusterer(params, n, seed).fit(reducer.fit_transform(vectors)).labels_
     return np.asarray(topics, dtype=np.int64), None
 
 
@@ -322,7 +339,6 @@ def ctfidf_terms(docs: list[str], labels: np.ndarray, k: int, top_n: int,
                  tokenizer=None) -> list[list[tuple[str, float]]]:
     """Class-based TF-IDF (BERTopic's ClassTfidfTransformer) of the final assignment: the terms
     describe the records a topic actually holds, not HDBSCAN's core points."""
-    from bertopic.vectorizers import ClassTfidfTransformer
     from scipy import sparse
 
     from voc.topics.terms import make_vectorizer
@@ -336,7 +352,7 @@ def ctfidf_terms(docs: list[str], labels: np.ndarray, k: int, top_n: int,
         return out
     member = sparse.csr_matrix((np.ones(len(docs)), (classes, np.arange(len(docs)))), shape=(k + 1, len(docs)))
     counts = (member @ doc_counts).tocsr()
-    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts)
+    ctfidf = class_tfidf()(reduce_frequent_words=True).fit_transform(counts)
     ctfidf = ctfidf.toarray() if sparse.issparse(ctfidf) else np.asarray(ctfidf)
     words = vec.get_feature_names_out()
     for j in range(k):
@@ -344,3 +360,39 @@ def ctfidf_terms(docs: list[str], labels: np.ndarray, k: int, top_n: int,
         top = np.argsort(-row, kind="stable")[: top_n * 3]
         out[j] = [(str(words[i]), float(row[i])) for i in top if row[i] > 0]
     return out
+
+
+@lru_cache(maxsize=1)
+def class_tfidf():
+    """BERTopic's ClassTfidfTransformer class, loaded from its own module file
+    (bertopic/vectorizers/_ctfidf.py: numpy, scipy and scikit-learn only) without running
+    bertopic/__init__.py, which imports all of BERTopic (~10 s). find_spec("bertopic") locates the
+    package without executing it. If the file is gone or no longer loads on its own (another
+    BERTopic layout), the ordinary import."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    if "bertopic" not in sys.modules:
+        try:
+            spec = importlib.util.find_spec("bertopic")
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.submodule_search_locations:
+            from voc.errors import BackendError
+
+            raise BackendError("topic discovery needs BERTopic's c-TF-IDF, and bertopic is not installed "
+                               "(pip install -e '.[models]')")
+        for base in spec.submodule_search_locations:
+            path = Path(base) / "vectorizers" / "_ctfidf.py"
+            if path.is_file():
+                file_spec = importlib.util.spec_from_file_location("voc.topics._bertopic_ctfidf", path)
+                module = importlib.util.module_from_spec(file_spec)
+                try:
+                    file_spec.loader.exec_module(module)
+                    return module.ClassTfidfTransformer
+                except Exception:  # noqa: BLE001 - not standalone in this version: the usual import
+                    break
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    return ClassTfidfTransformer

@@ -1,17 +1,20 @@
 """Words for topic terms (c-TF-IDF) and readable labels.
 
-The CountVectorizer BERTopic uses for c-TF-IDF gets a tokenizer built on voc.text.Segmenter: a
+The CountVectorizer behind the c-TF-IDF terms gets a tokenizer built on voc.text.Segmenter: a
 private jieba tokenizer that knows the lexicon's protected words (product names, code-mixed tokens)
-for Chinese and mixed text, a word regex for English (spaCy's tokenizer cost 10x more here). Tokens are folded (full-width,
-traditional, upper case share a form), and dropped when they are zh/en stop words (spaCy's lists),
-single characters, numbers or punctuation. Bigrams of adjacent kept words give readable phrases; a bigram of two
-Chinese words is shown without the space ("物流 太慢" -> "物流太慢").
+for Chinese and mixed text, a word regex for English (spaCy's tokenizer cost 10x more here). Tokens
+are folded (full-width, traditional, upper case share a form), and dropped when they are zh/en stop
+words (spaCy's lists, read without importing spaCy), single characters, numbers or punctuation.
+Bigrams of adjacent kept words give readable phrases; a bigram of two Chinese words is shown
+without the space ("物流 太慢" -> "物流太慢").
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
+from voc.errors import BackendError
 from voc.text import Segmenter, detect_lang, fold
 
 _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z]")
@@ -28,10 +31,40 @@ _EXTRA_STOP = {
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.zh.stop_words import STOP_WORDS as ZH
+    en, zh = spacy_stop_words("en"), spacy_stop_words("zh")
+    return frozenset({fold(w) for w in en} | {fold(w) for w in zh} | _EXTRA_STOP)
 
-    return frozenset({fold(w) for w in EN} | {fold(w) for w in ZH} | _EXTRA_STOP)
+
+def spacy_stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop-word list for `lang` (the data module spacy/lang/<lang>/stop_words.py), read
+    without importing spaCy: `import spacy` costs seconds (thinc, torch) and the list needs none of it.
+    The module is found with find_spec("spacy"), which locates the package without running its
+    __init__, and only that one file is executed."""
+    import importlib
+    import importlib.util
+    import sys
+
+    name = f"spacy.lang.{lang}.stop_words"
+    if "spacy" in sys.modules:  # already paid for: the ordinary import
+        return frozenset(importlib.import_module(name).STOP_WORDS)
+    try:
+        spec = importlib.util.find_spec("spacy")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise BackendError("topic terms need spaCy's zh/en stop-word lists, and spaCy is not installed "
+                          "(pip install -e .)")
+    for base in spec.submodule_search_locations:
+        path = Path(base) / "lang" / lang / "stop_words.py"
+        if path.is_file():
+            file_spec = importlib.util.spec_from_file_location(f"voc.topics._spacy_stop_words_{lang}", path)
+            module = importlib.util.module_from_spec(file_spec)
+            try:
+                file_spec.loader.exec_module(module)
+                return frozenset(module.STOP_WORDS)
+            except Exception:  # noqa: BLE001 - no longer a plain data module: import it the usual way
+                break
+    return frozenset(importlib.import_module(name).STOP_WORDS)
 
 
 _EN_WORD = re.compile(r"[a-z][a-z0-9]*(?:['’][a-z]+)?|[0-9]+[a-z]+[a-z0-9]*")
