@@ -56,6 +56,7 @@ def quality() -> None:
 
     analyzer = Analyzer.from_settings()
     cfg = WatchConfig.load(None, analyzer.lexicons)
+    analyzer.narrow(cfg.labels, cfg.model_for_agent_turns)  # as voc watch runs it
     print("== STC-3 alert quality (dissatisfied S_mean <= -0.5 vs satisfied S_mean >= 0.5) ==")
     print(f"analyzer: {analyzer.provenance['sentiment_model']}, lexicons {analyzer.lexicons.hash}")
     head = (f"{'lang':<4} {'split':<9} {'dissat':>6} {'sat':>5} {'prec':>6} {'recall':>6} {'F1':>6} "
@@ -366,6 +367,7 @@ def breakdown(n=3000) -> None:
 
     analyzer = Analyzer.from_settings()
     cfg = WatchConfig.load(None, analyzer.lexicons)
+    analyzer.narrow(cfg.labels, cfg.model_for_agent_turns)  # as voc watch runs it
     lines = [line for _, line in chat_stream(n, "bd-")]
     t = time.process_time()
     fbs = [parse_turn(json.loads(x), "x") for x in lines]

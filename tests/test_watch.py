@@ -539,3 +539,47 @@ def test_redis_kill9_mid_stream_loses_nothing_and_duplicates_nothing(redis_port,
     assert set(got) == expected, "no alert lost, none invented"
     print(f"\nredis fault test: {total} turns, killed a at {processed_at_kill} "
           f"({pending_a} read, unacknowledged), killed b, restarted b; {len(got)} alerts, all once")
+
+
+def test_the_narrowed_analyzer_raises_the_same_alerts(cfg):
+    """`voc watch` skips what the state machine never reads (touchpoints/pillars/costs; the model on
+    agent turns). Replaying the sample chats and STC-3-like threads must give the same alert lines
+    as the full analyzer: if the monitor ever reads more, the [analysis] settings must change."""
+    from voc.analyzer import Analyzer
+    from voc.io.turns import parse_turn
+    from voc.monitor import Monitor
+
+    lines = CHATS.read_text(encoding="utf-8").splitlines()
+
+    def alerts(narrow: bool) -> list[str]:
+        an = Analyzer.from_settings()
+        if narrow:
+            an.narrow(cfg.labels, cfg.model_for_agent_turns)
+        mon, out = Monitor(cfg), []
+        fbs = [parse_turn(json.loads(x), "t") for x in lines]
+        for i in range(0, len(fbs), 16):
+            for j, fb in enumerate(an.pipe(fbs[i:i + 16])):
+                if (a := mon.process(fb, float(i + j))) is not None:
+                    a.pop("latency_ms", None)
+                    out.append(json.dumps(a, sort_keys=True, ensure_ascii=False))
+        return out
+
+    full = alerts(False)
+    assert len(full) >= 10
+    assert alerts(True) == full
+    assert cfg.labels == ("signals",) and cfg.model_for_agent_turns is False
+
+
+def test_narrowing_skips_the_model_on_agent_turns_only(analyzer):
+    from voc.analyzer import Analyzer
+
+    an = Analyzer.from_settings().narrow(["signals"], False)
+    text = "抱歉，这是系统问题，我们也没办法，please wait"
+    agent = an.analyze(Feedback(id="a", raw_text=text, speaker="agent"))
+    customer = an.analyze(Feedback(id="c", raw_text=text, speaker="customer"))
+    full = analyzer.analyze(Feedback(id="f", raw_text=text, speaker="customer"))
+    assert customer.sentiment_score == full.sentiment_score  # the model is still blended in
+    assert agent.touchpoints == [] == customer.touchpoints and customer.signals == full.signals
+    assert [c["cue"] for c in agent.cues if c["group"] == "agent"]  # blame-shifting is still seen
+    with pytest.raises(Exception, match="unknown label groups"):
+        an.narrow(["touchpoint"])

@@ -14,7 +14,7 @@ from voc import __version__
 from voc.lexicon import LexiconSet
 from voc.records import Feedback
 from voc.registry import resolve
-from voc.settings import AnalyzerSettings
+from voc.settings import AnalyzerSettings, check_labels
 from voc.stages import frustration as frustration_stage
 from voc.stages import pii, sentiment, taxonomy
 from voc.stages.context import Work
@@ -38,6 +38,15 @@ class Analyzer:
     def from_settings(cls, pipeline: str | None = None, **overrides) -> "Analyzer":
         return cls(AnalyzerSettings.load(pipeline, **overrides))
 
+    def narrow(self, labels=None, model_for_agent_turns: bool | None = None) -> "Analyzer":
+        """Compute less per record (what `voc watch` needs): only these taxonomy groups, and agent
+        turns scored by the rule layer alone. Returns self."""
+        if labels is not None:
+            self.settings.labels = check_labels(labels, "analyzer")
+        if model_for_agent_turns is not None:
+            self.settings.model_for_agent_turns = bool(model_for_agent_turns)
+        return self
+
     @property
     def provenance(self) -> dict:
         """What a report must record so its numbers can be reproduced."""
@@ -57,7 +66,8 @@ class Analyzer:
     # ------------------------------------------------------------------ stages
     def _run_batch(self, batch: list[Feedback]) -> list[Feedback]:
         works: list[Work | None] = [self._guard(fb, self._prepare, fb) for fb in batch]
-        live = [w for w in works if w is not None and w.fb.text]
+        live = [w for w in works if w is not None and w.fb.text
+                and (self.settings.model_for_agent_turns or w.fb.speaker != "agent")]
         if live and self.blend:
             try:
                 scores = self.backend.predict([w.fb.text for w in live])
@@ -120,8 +130,13 @@ class Analyzer:
             score = 0.0  # a template is not praise
         fb.sentiment_score = max(-1.0, min(1.0, score))
         fb.sentiment_label = sentiment.label_of(fb.sentiment_score, self.settings.sentiment_threshold)
-        fb.touchpoints = taxonomy.touchpoints(work, fb.sentiment_score)
-        fb.pillars = taxonomy.pillars(work)
-        fb.costs = taxonomy.plain(work, "costs")
-        fb.signals = [s for s in taxonomy.plain(work, "signals") if not (template and s.id == "advocacy")]
+        labels = self.settings.labels
+        if "touchpoints" in labels:
+            fb.touchpoints = taxonomy.touchpoints(work, fb.sentiment_score)
+        if "pillars" in labels:
+            fb.pillars = taxonomy.pillars(work)
+        if "costs" in labels:
+            fb.costs = taxonomy.plain(work, "costs")
+        if "signals" in labels:
+            fb.signals = [s for s in taxonomy.plain(work, "signals") if not (template and s.id == "advocacy")]
         fb.frustration = frustration_stage.frustration(work, fb.sentiment_score)

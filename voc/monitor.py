@@ -34,7 +34,7 @@ from pathlib import Path
 
 from voc.errors import ConfigError
 from voc.records import Feedback
-from voc.settings import read_settings_toml
+from voc.settings import check_labels, read_settings_toml
 from voc.text import fold
 
 _POSITIVE_AGENT = ("acknowledges", "apologises", "takes_ownership")
@@ -76,6 +76,10 @@ class WatchConfig:
     max_turn_chars: int = 4000
     max_batch: int = 16              # stdin/file: waiting turns analysed together, at most
     out_of_order_s: float = 0.0
+    # [analysis]: what the analyzer computes per turn (Analyzer.narrow): the state machine reads a
+    # customer turn's sentiment, frustration, cues and signals, and an agent turn's agent cues only.
+    labels: tuple = ("signals",)
+    model_for_agent_turns: bool = False
     # language -> {"warning", "critical", "rearm"} overriding the defaults ([levels.<lang>] tables)
     lang_levels: dict = field(default_factory=dict)
     # reason cue -> {"pillars": [...], "suggestion": str}; filled from the lexicons and [reasons]
@@ -87,7 +91,7 @@ class WatchConfig:
         known = {f.name for f in fields(cls)} - {"reasons"}
         values: dict = {}
         lang_levels = {}
-        for table in ("levels", "score", "limits"):
+        for table in ("levels", "score", "limits", "analysis"):
             for key, val in (data.get(table) or {}).items():
                 if table == "levels" and isinstance(val, dict):
                     lang_levels[key] = {k: float(val[k]) for k in ("warning", "critical", "rearm") if k in val}
@@ -95,7 +99,7 @@ class WatchConfig:
                 if key not in known:
                     raise ConfigError(f"{path}: unknown setting [{table}] {key} (known: {sorted(known)})")
                 values[key] = val
-        unknown = set(data) - {"levels", "score", "limits", "reasons"}
+        unknown = set(data) - {"levels", "score", "limits", "analysis", "reasons"}
         if unknown:
             raise ConfigError(f"{path}: unknown tables {sorted(unknown)}")
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -109,6 +113,7 @@ class WatchConfig:
             raise ConfigError(f"{path}: need 0 < alpha <= 1")
         if int(cfg.max_batch) < 1:
             raise ConfigError(f"{path}: need max_batch >= 1")
+        cfg.labels = check_labels(cfg.labels, f"{path}: [analysis] labels")
         cfg.reasons = reason_catalogue(lexicons, data.get("reasons") or {})
         return cfg
 

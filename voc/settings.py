@@ -27,6 +27,9 @@ def read_settings_toml(path: str | Path | None, name: str, missing: str) -> tupl
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
+LABEL_GROUPS = ("touchpoints", "pillars", "costs", "signals")
+
+
 @dataclass
 class AnalyzerSettings:
     lexicons: Path
@@ -37,6 +40,10 @@ class AnalyzerSettings:
     sentiment_blend: float = 0.6
     sentiment_threshold: float = 0.15
     sentiment_options: dict = field(default_factory=dict)
+    # What each record gets. `voc watch` narrows both (pipelines/watch.toml [analysis]): alerts read
+    # only signals, and agent turns only for their agent-behaviour cues.
+    labels: tuple[str, ...] = LABEL_GROUPS
+    model_for_agent_turns: bool = True
 
     @classmethod
     def load(cls, path: str | Path | None = None, **overrides) -> "AnalyzerSettings":
@@ -64,4 +71,14 @@ class AnalyzerSettings:
                 setattr(out, key, value)
         if out.max_chars < 1 or out.batch_size < 1 or not 0 <= out.sentiment_blend <= 1:
             raise ConfigError(f"{path}: max_chars and batch_size must be >= 1, blend in [0, 1]")
+        out.labels = check_labels(out.labels, path)
         return out
+
+
+def check_labels(labels, where) -> tuple[str, ...]:
+    """The taxonomy groups a record is labelled with, in canonical order; unknown names are an error."""
+    labels = tuple(labels)
+    unknown = sorted(set(labels) - set(LABEL_GROUPS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown label groups {unknown} (known: {list(LABEL_GROUPS)})")
+    return tuple(g for g in LABEL_GROUPS if g in labels)

@@ -83,6 +83,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _OTHER_SCRIPT = re.compile(r"[\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u0900-\u097f]")
+_RARE_SCRIPT = re.compile(r"[\u3040-\u30ff\uac00-\ud7af\u1100-\u11ff\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u0900-\u097f]")
 _LATIN_WORD = re.compile(r"[a-zA-Z][a-zA-Z']+")
 # Latin-script text is English unless it shows another language: its function words outnumber
 # English ones, or letters with diacritics are common (French, Spanish, German, Vietnamese...).
@@ -110,12 +111,16 @@ def detect_lang(text: str) -> str:
 
     mixed = at least two Han characters *and* at least one Latin word of two or more letters, the
     way code-mixed feedback looks ("app更新之后一直闪退")."""
-    han = len(_HAN.findall(text))
-    kana = len(_KANA.findall(text))
-    if kana and kana * 4 >= han:
-        return "other"  # Japanese uses Han too; kana gives it away
-    if _HANGUL.search(text) or (_OTHER_SCRIPT.search(text) and not han):
-        return "other"
+    if text.isascii():
+        han = 0
+    else:
+        han = len(_HAN.findall(text))
+        if _RARE_SCRIPT.search(text):  # one scan instead of three for the usual zh/en text
+            kana = len(_KANA.findall(text))
+            if kana and kana * 4 >= han:
+                return "other"  # Japanese uses Han too; kana gives it away
+            if _HANGUL.search(text) or (_OTHER_SCRIPT.search(text) and not han):
+                return "other"
     words = _LATIN_WORD.findall(text)
     if han >= 2 and words:
         return "mixed"
@@ -143,28 +148,33 @@ _CONTRAST = re.compile(
 )
 
 
+# Every _CONTRAST match contains one of these; most texts contain none, and a substring test is far
+# cheaper than running the lookaround alternation over each clause.
+_CONTRAST_WORDS = ("但", "不过", "可是", "然而", "却", "就是", "but", "however", "though", "yet")
+
+
 def split_clauses(text: str, folded: str | None = None) -> list[Span]:
     """Clause spans covering the text's content (punctuation between clauses is left out)."""
     folded = fold(text) if folded is None else folded
-    cuts: list[tuple[int, int]] = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(folded)]
+    contrast = any(w in folded for w in _CONTRAST_WORDS)
     spans: list[Span] = []
     pos = 0
-    for start, end in cuts + [(len(text), len(text))]:
-        _add_clause(text, folded, pos, start, spans)
-        pos = end
+    for m in _CLAUSE_BREAK.finditer(folded):
+        _add_clause(text, folded, pos, m.start(), spans, contrast)
+        pos = m.end()
+    _add_clause(text, folded, pos, len(text), spans, contrast)
     return spans
 
 
-def _add_clause(text: str, folded: str, start: int, end: int, out: list[Span]) -> None:
+def _add_clause(text: str, folded: str, start: int, end: int, out: list[Span], contrast: bool) -> None:
     # Split once more at contrast connectives, keeping the connective with the clause it opens.
-    points = [m.start() for m in _CONTRAST.finditer(folded, start, end) if m.start() > start]
-    for a, b in zip([start] + points, points + [end]):
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append(Span(a, b, text[a:b]))
+    points = [m.start() for m in _CONTRAST.finditer(folded, start, end) if m.start() > start] if contrast else ()
+    for a, b in zip([start, *points], [*points, end]):
+        part = text[a:b]
+        core = part.strip()  # the same characters as str.isspace
+        if core:
+            a += len(part) - len(part.lstrip())
+            out.append(Span(a, a + len(core), core))
 
 
 def clause_index(clauses: list[Span], pos: int) -> int:

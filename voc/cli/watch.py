@@ -55,6 +55,7 @@ def watch(source, sinks, follow, replay, report, config_path, consumer, batch, b
         raise click.UsageError("--report needs --replay FILE")
     analyzer = Analyzer.from_settings(pipeline, lexicons=lexicons, mask_pii=False if keep_pii else None)
     cfg = WatchConfig.load(config_path, analyzer.lexicons)
+    analyzer.narrow(cfg.labels, cfg.model_for_agent_turns)
     analyzer.analyze(_warmup())  # first-call costs (segmenter dictionaries) before the clock runs
     # The lexicons, automata and model tables live as long as the consumer: keep their ~10^6
     # objects out of every full garbage collection, which would otherwise stall a turn for ms.

@@ -61,7 +61,6 @@ def luhn_ok(digits: str) -> bool:
 # Cheap gates, each implied by the patterns it guards (so skipping is exact): every number pattern
 # but the international one needs at least 10 digits, which most chat turns ("order 12345", "3 天")
 # do not have, and the name and address patterns need a hint word or a street word.
-_TEN_DIGITS = re.compile(r"(?:\d\D*){10}")
 _STREET_WORD = re.compile(r"(?i)\b(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way)\b")
 
 
@@ -71,13 +70,14 @@ def _find(text: str, original: str) -> list[tuple[int, int, str]]:
     if "@" in text:
         for m in EMAIL.finditer(text):
             found.append((m.start(), m.end(), "EMAIL"))
-    if _TEN_DIGITS.search(text):
+    digits = sum(map(str.isdecimal, text))  # str.isdecimal is exactly what \d matches
+    if digits >= 10:
         _numbers(text, found)
     if "+" in text:
         for m in INTL_PHONE.finditer(text):
             found.append((m.start(), m.end(), "PHONE"))
-    names = _NAME_HINT.search(text)
-    street = _STREET_WORD.search(text) and any(map(str.isdigit, text))
+    names = _has_name_hint(text)
+    street = digits and _STREET_WORD.search(text)
     if names or street:
         cased = "".join(o if f == o.lower() else f for o, f in zip(original, text))  # fold minus lower-casing
         if names:
@@ -129,7 +129,14 @@ def _names(cased: str, found: list) -> None:
 
 
 MASK_TOKEN = re.compile(r"\[(?:PHONE|EMAIL|ID|CARD|NAME|ADDRESS)\]")
-_NAME_HINT = re.compile(r"我叫|我是|本人|姓名|名字|收件人|联系人|客户[:：]|先生|女士|小姐|地址|住在|住址|寄到|送到|(?i:my name|this is|i am|i'm|name:|signed|regards)")
+# Words that must precede a name or address pattern, in folded (lower-case) form. Plain substring
+# tests: an alternation regex scanned every text at ~1,000 CPU instructions per character.
+_NAME_HINTS = ("我叫", "我是", "本人", "姓名", "名字", "收件人", "联系人", "客户:", "客户：", "先生", "女士", "小姐",
+               "地址", "住在", "住址", "寄到", "送到", "my name", "this is", "i am", "i'm", "name:", "signed", "regards")
+
+
+def _has_name_hint(folded: str) -> bool:
+    return any(h in folded for h in _NAME_HINTS)
 
 
 def blank_masks(text: str) -> str:
@@ -140,7 +147,7 @@ def blank_masks(text: str) -> str:
 
 def find_spans(text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, kind) spans of personal data in `text`."""
-    if not any(map(str.isdigit, text)) and "@" not in text and "＠" not in text and not _NAME_HINT.search(text):
+    if not any(map(str.isdigit, text)) and "@" not in text and "＠" not in text and not _has_name_hint(text.lower()):
         return []
     # Find on the folded view (full-width digits, ＠) — same length, so spans carry over.
     return _find(fold(text), text)
