@@ -312,3 +312,16 @@ def test_transformers_in_the_analyzer(tiny_bert):
     assert a.backend.model_id.startswith("transformers-")
     out = a.analyze(Feedback(id="1", raw_text="the service was slow"))
     assert -1 <= out.sentiment_score <= 1 and not any(f.startswith("error") for f in out.flags)
+
+
+def test_the_two_row_paths_find_the_same_features(linear):
+    """A few live turns go through Python dicts, a file's batches through numpy over the batch:
+    both must find exactly the same sorted feature rows of every text (n-gram and dense blocks)."""
+    from voc.text import fold
+
+    folded = [fold(t) for t in TEXTS_ALONE_AND_IN_BATCH + ["繁體字的評論很好", "ＡＢＣ全角 ok!!", "a" * 300, "好" * 50]]
+    small, batch = linear._rows_small(folded), linear._rows_batch(folded)
+    for a, b in zip(small, batch):
+        have_a, flat_a, starts_a = (list(map(int, x)) for x in a)
+        have_b, flat_b, starts_b = (list(map(int, x)) for x in b)
+        assert (have_a, flat_a, starts_a) == (have_b, flat_b, starts_b)

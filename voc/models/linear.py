@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from operator import add
 from pathlib import Path
 
 import numpy as np
@@ -159,6 +160,9 @@ class TokenVectors:
         self.proj = self.vecs.astype(np.float64) @ self.head.astype(np.float64) if len(self.vecs) else \
             np.zeros((0, self.head.shape[1]))
         self._cache: dict[str, int] = {}
+        # Han gram (as a string) -> row: a dict lookup is ~40 ns, where one numpy searchsorted call
+        # costs microseconds before its first comparison (a live chat turn comes alone or in a few)
+        self.han_row = dict(zip(grams_of_keys(self.han_keys), range(len(self.han_keys))))
 
     def word_row(self, w: str) -> int:
         r = self._cache.get(w)
@@ -174,40 +178,28 @@ class TokenVectors:
                 self._cache[w] = r
         return r
 
-    def rows(self, folded: str, keys: np.ndarray | None) -> list[int]:
-        """Sorted distinct token rows of one text (keys: its packed Han gram keys, or None)."""
+    def rows(self, folded: str, grams: list[str]) -> list[int]:
+        """Sorted distinct token rows of one text (grams: its Han 1-3-grams, from han_grams)."""
         rows = {r for r in map(self.word_row, emb_words(folded)) if r >= 0}
-        if keys is not None and len(self.han_keys):
-            pos = np.minimum(np.searchsorted(self.han_keys, keys), len(self.han_keys) - 1)
-            rows.update(pos[self.han_keys[pos] == keys].tolist())
+        if grams:
+            rows.update(map(self.han_row.get, grams))
+            rows.discard(None)
         return sorted(rows)
 
-    def logits_one(self, rows: list[int]) -> np.ndarray | None:
-        """The block's logits for one text from its token rows; the same operations as logits()
-        on a one-row batch."""
-        if not rows:
-            return None
-        start = np.zeros(1, dtype=np.int64)  # one group: the same reduceat as the batch path
-        norm = _row_norms(np.add.reduceat(self.vecs[rows], start, axis=0))[0]
-        return np.add.reduceat(self.proj[rows], start, axis=0)[0] / norm if norm > 0 else None
-
-    def logits(self, keys: np.ndarray, key_tids: np.ndarray, folded: list[str]) -> np.ndarray:
+    def logits_groups(self, n: int, groups) -> np.ndarray:
         """(n texts x classes) logits of the block: head . normalised sum of the distinct token
-        vectors of each text; zero rows for texts with no known token."""
-        rows, tids = self._distinct_rows(keys, key_tids, folded)
-        n = len(folded)
+        vectors of each text; zero rows for texts with no known token. groups: (texts that have
+        tokens, their sorted rows concatenated, where each text's rows start), see _groups."""
         out = np.zeros((n, self.proj.shape[1]))
-        if not len(rows):
+        have, flat, starts = groups
+        if not len(have):
             return out
-        # Per-text sums by reduceat over rows grouped by text: row after row, in the order
-        # logits_one adds them, so a text scores bit-identically alone and in a batch (and a
-        # scipy.sparse product cost ~5x more on the 16-turn batches of `voc watch`).
-        starts = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
-        have = tids[starts]
-        norms = _row_norms(np.add.reduceat(self.vecs[rows], starts, axis=0))
-        sums = np.add.reduceat(self.proj[rows], starts, axis=0)
+        # Per-text sums by reduceat: row after row in the same order for a text alone and in a
+        # batch of any size, on either path, so its score is bit-identical either way.
+        norms = _row_norms(np.add.reduceat(self.vecs[flat], starts, axis=0))
+        sums = np.add.reduceat(self.proj[flat], starts, axis=0)
         ok = norms > 0
-        out[have[ok]] = sums[ok] / norms[ok, None]
+        out[np.asarray(have)[ok]] = sums[ok] / norms[ok, None]
         return out
 
     def _distinct_rows(self, keys: np.ndarray, key_tids: np.ndarray, folded: list[str]):
@@ -247,7 +239,26 @@ class TokenVectors:
         return out
 
 
-_SMALL_BATCH = 8
+_NUMPY_BATCH = 12  # from this many texts on, the numpy path is cheaper per text (CPU instructions, measured)
+
+
+def _runs(rows: np.ndarray, tids: np.ndarray):
+    """_groups' triple from rows sorted by text id (tids), as numpy arrays."""
+    if not len(rows):
+        return rows, rows, rows
+    starts = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]])
+    return tids[starts], rows, starts
+
+
+def _groups(rows_per_text: list[list[int]]) -> tuple[list[int], list[int], list[int]]:
+    """(indices of the texts that have rows, their rows concatenated, where each text's rows start)."""
+    have, flat, starts = [], [], []
+    for i, rows in enumerate(rows_per_text):
+        if rows:
+            have.append(i)
+            starts.append(len(flat))
+            flat.extend(rows)
+    return have, flat, starts
 
 
 def _row_norms(x: np.ndarray) -> np.ndarray:
@@ -277,22 +288,35 @@ def _bag_sum(vecs: np.ndarray, rows: np.ndarray, tids: np.ndarray, n: int) -> np
     return np.asarray(mat @ vecs, dtype=np.float32)
 
 
-def _han_keys_of(folded: str) -> set[int]:
-    """The distinct packed keys of one text's Han 1-3-grams (han_gram_keys for a single text)."""
-    keys: set[int] = set()
-    p1 = p2 = -1  # code points of the previous two characters if Han, else -1
-    for ch in folded:
-        c = ord(ch)
-        if (0x4E00 <= c <= 0x9FFF) or (0x3400 <= c <= 0x4DBF) or (0xF900 <= c <= 0xFAFF):
-            keys.add(c)
-            if p1 >= 0:
-                keys.add((p1 << 21) | c)
-                if p2 >= 0:
-                    keys.add((p2 << 42) | (p1 << 21) | c)
-            p2, p1 = p1, c
-        else:
-            p2 = p1 = -1
-    return keys
+_HAN_RUN = re.compile(f"[{_HAN}]+")
+
+
+def han_grams(folded: str) -> list[str]:
+    """Every Han 1-, 2- and 3-gram of a folded text, repeats included (the same grams as
+    featurize's Han features), built by C-level maps over each run of Han characters."""
+    if folded.isascii():
+        return []
+    out: list[str] = []
+    for run in _HAN_RUN.findall(folded):
+        out.extend(run)
+        if len(run) > 1:
+            pairs = list(map(add, run, run[1:]))
+            out.extend(pairs)
+            out.extend(map(add, pairs, run[2:]))
+    return out
+
+
+def grams_of_keys(keys: np.ndarray) -> list[str]:
+    """The Han grams behind packed keys (han_key's inverse)."""
+    mask = (1 << 21) - 1
+    out = []
+    for k in keys.tolist():
+        chars = []
+        while k:
+            chars.append(chr(k & mask))
+            k >>= 21
+        out.append("".join(reversed(chars)))
+    return out
 
 
 def han_gram_keys(folded: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -349,8 +373,9 @@ class LinearSentiment:
         if n_other < 0 or (len(han_keys) > 1 and np.any(han_keys[1:] <= han_keys[:-1])):
             raise BackendError(f"{path}: corrupt model (Han n-gram keys)")
         self._index = dict(zip(features[:n_other], range(1, n_other + 1)))
-        self._han_keys = han_keys
+        self._han_keys = han_keys  # sorted, for the batch path; the same as a dict for a few texts
         self._han_rows = np.arange(n_other + 1, len(features) + 1, dtype=np.int64)
+        self._han_row = dict(zip(grams_of_keys(han_keys), range(n_other + 1, len(features) + 1)))
         self._n_rows = len(features) + 1
         self._bias = bias
         self.dense = dense
@@ -369,59 +394,56 @@ class LinearSentiment:
         n = len(texts)
         if not n:
             return np.zeros((0, len(CLASSES))), np.zeros(0)
-        if n <= _SMALL_BATCH:
-            # A live chat turn comes alone: the batch path's ~40 numpy calls cost ~300 us for one
-            # text; this path makes a handful per text (same numbers: tests/test_models.py).
-            out = [self._logits_one(fold(t or "")) for t in texts]
-            return np.array([z for z, _ in out]), np.array([c for _, c in out], dtype=np.float64)
         folded = [fold(t or "") for t in texts]
-        # Non-Han features (words, symbols, script) in Python: few per text.
+        # Two ways to find each text's feature rows, the same rows either way (tests/test_models.py):
+        # a few live chat turns go through Python dicts (one numpy call costs microseconds before
+        # doing anything), a file's batches through numpy over the whole batch (cheaper per text).
+        sparse, dense = (self._rows_small if n < _NUMPY_BATCH else self._rows_batch)(folded)
+        have, flat, starts = sparse
+        counts = np.zeros(n)
+        z = np.tile(self._bias, (n, 1))
+        if len(have):
+            # A text's features are a set: weights summed per text, over sqrt(number of features).
+            sums = np.add.reduceat(self._w[flat], starts, axis=0, dtype=np.float64)
+            counts[have] = np.diff(np.append(starts, len(flat)))
+            z[have] += sums / np.sqrt(counts[have])[:, None]
+        if self.dense is not None:
+            z += self.dense.logits_groups(n, dense)
+        return z, counts
+
+    def _rows_small(self, folded: list[str]):
+        index, han_row = self._index, self._han_row
+        sparse_rows, dense_rows = [], []
+        for f in folded:
+            grams = han_grams(f)
+            rows = set(map(index.get, featurize(f, han=False)))
+            rows.update(map(han_row.get, grams))
+            rows.discard(None)
+            sparse_rows.append(sorted(rows))
+            if self.dense is not None:
+                dense_rows.append(self.dense.rows(f, grams))
+        return _groups(sparse_rows), (_groups(dense_rows) if self.dense is not None else None)
+
+    def _rows_batch(self, folded: list[str]):
         index = self._index
         py_rows: list[int] = []
         py_tids: list[int] = []
-        for tid, f in enumerate(folded):
+        for tid, f in enumerate(folded):  # non-Han features (words, symbols, script): few per text
             for i in map(index.get, featurize(f, han=False)):
                 if i is not None:
                     py_rows.append(i)
                     py_tids.append(tid)
-        # Han 1-3-grams for the whole batch at once, as packed integer keys.
-        keys, tids = han_gram_keys(folded)
-        dense = self.dense.logits(keys, tids, folded) if self.dense is not None else None
+        keys, tids = han_gram_keys(folded)  # Han 1-3-grams of the whole batch as packed integer keys
+        dense = _runs(*self.dense._distinct_rows(keys, tids, folded)) if self.dense is not None else None
         if len(self._han_keys) and len(keys):
             pos = np.minimum(np.searchsorted(self._han_keys, keys), len(self._han_keys) - 1)
             hit = self._han_keys[pos] == keys
             rows = np.concatenate([self._han_rows[pos[hit]], np.asarray(py_rows, dtype=np.int64)])
             tids = np.concatenate([tids[hit], np.asarray(py_tids, dtype=np.int64)])
         else:
-            rows = np.asarray(py_rows, dtype=np.int64)
-            tids = np.asarray(py_tids, dtype=np.int64)
-        # A text's features are a set: drop repeats, then sum weights per text.
-        code = _distinct(tids * self._n_rows + rows)
-        tids, rows = code // self._n_rows, code % self._n_rows
-        counts = np.bincount(tids, minlength=n).astype(np.float64)
-        w = self._w[rows]
-        sums = np.stack([np.bincount(tids, weights=w[:, k], minlength=n) for k in range(len(CLASSES))], axis=1)
-        z = sums / np.sqrt(np.maximum(counts, 1.0))[:, None] + self._bias
-        if dense is not None:
-            z += dense
-        return z, counts
-
-    def _logits_one(self, folded: str) -> tuple[np.ndarray, float]:
-        keys = _han_keys_of(folded)
-        rows = {i for i in map(self._index.get, featurize(folded, han=False)) if i is not None}
-        key_arr = np.fromiter(keys, dtype=np.uint64, count=len(keys)) if keys else None
-        if key_arr is not None and len(self._han_keys):
-            pos = np.minimum(np.searchsorted(self._han_keys, key_arr), len(self._han_keys) - 1)
-            rows.update(self._han_rows[pos[self._han_keys[pos] == key_arr]].tolist())
-        count = len(rows)
-        z = self._bias.copy()
-        if count:
-            z += self._w[sorted(rows)].sum(axis=0, dtype=np.float64) / np.sqrt(count)
-        if self.dense is not None:
-            extra = self.dense.logits_one(self.dense.rows(folded, key_arr))
-            if extra is not None:
-                z += extra
-        return z, float(count)
+            rows, tids = np.asarray(py_rows, dtype=np.int64), np.asarray(py_tids, dtype=np.int64)
+        code = _distinct(tids * self._n_rows + rows)  # distinct rows per text, sorted by text then row
+        return _runs(code % self._n_rows, code // self._n_rows), dense
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         return _softmax(self.logits(texts))
