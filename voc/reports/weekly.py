@@ -132,11 +132,11 @@ def emerging_terms(this: pd.DataFrame, base_texts: list[str], segmenter, min_cou
 
 
 def _content_word(tok: str) -> bool:
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.zh.stop_words import STOP_WORDS as ZH
+    from voc.topics.terms import spacy_stop_words  # spaCy's lists without importing spaCy (seconds)
 
     t = tok.strip().lower()
-    return len(t) >= 2 and t not in EN and t not in ZH and any(ch.isalnum() for ch in t) and not t.isdigit()
+    return len(t) >= 2 and t not in spacy_stop_words("en") and t not in spacy_stop_words("zh") \
+        and any(ch.isalnum() for ch in t) and not t.isdigit()
 
 
 def _share(k: int, n: int):

@@ -35,6 +35,7 @@ def stop_words() -> frozenset[str]:
     return frozenset({fold(w) for w in en} | {fold(w) for w in zh} | _EXTRA_STOP)
 
 
+@lru_cache(maxsize=None)
 def spacy_stop_words(lang: str) -> frozenset[str]:
     """spaCy's stop-word list for `lang` (the data module spacy/lang/<lang>/stop_words.py), read
     without importing spaCy: `import spacy` costs seconds (thinc, torch) and the list needs none of it.
