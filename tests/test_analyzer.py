@@ -97,3 +97,27 @@ def test_a_failing_stage_flags_the_record_and_the_batch_goes_on(analyzer, monkey
     assert [fb.id for fb in out] == ["1", "2", "3"]
     assert out[1].flags == ["error:RuntimeError"] and out[1].touchpoints == []
     assert out[0].pillars and out[2].pillars
+
+
+def test_semantic_touchpoint_pass_is_opt_in_and_only_fills_gaps():
+    """[analyzer] semantic_touchpoints: a record without a lexicon touchpoint may gain one (the whole
+    text as evidence); records with lexicon touchpoints keep exactly what the lexicon found."""
+    from voc.analyzer import Analyzer
+    from voc.records import Feedback
+
+    plain = Analyzer.from_settings()
+    assert plain.semantic is None
+    semantic = Analyzer.from_settings(semantic_touchpoints=True)
+    texts = ["物流太慢了，三天还没到", "The refund still has not arrived", "行李到现在还没找到，谁来管管",
+             "my bag never showed up at the carousel", "整体体验一般般吧，没什么特别想说的",
+             "排了两个小时的队才轮到我"]
+    a = list(plain.pipe([Feedback(id=str(i), raw_text=t) for i, t in enumerate(texts)]))
+    b = list(semantic.pipe([Feedback(id=str(i), raw_text=t) for i, t in enumerate(texts)]))
+    for x, y in zip(a, b):
+        if x.touchpoints:
+            assert [t.to_dict("touchpoints") for t in x.touchpoints] == [t.to_dict("touchpoints") for t in y.touchpoints]
+        else:
+            assert len(y.touchpoints) <= 1
+            for t in y.touchpoints:
+                assert t.evidence[0].text == y.text and 0.6 <= t.score <= 1.0
+    assert not a[-1].touchpoints and b[-1].touchpoints  # a gap the lexicon leaves is filled

@@ -33,6 +33,11 @@ class Analyzer:
             backend = resolve("sentiment", settings.sentiment_backend)(**settings.sentiment_options)
         self.backend = backend
         self.blend = settings.sentiment_blend if backend.model_id != "rules" else 0.0
+        self.semantic = None
+        if settings.semantic_touchpoints:
+            from voc.stages.semantic_embed import EmbedFill
+
+            self.semantic = EmbedFill.load()
 
     @classmethod
     def from_settings(cls, pipeline: str | None = None, **overrides) -> "Analyzer":
@@ -81,6 +86,13 @@ class Analyzer:
         for fb, work in zip(batch, works):
             if work is not None and fb.text:
                 self._guard(fb, self._finish, work)
+        if self.semantic is not None and "touchpoints" in self.settings.labels:
+            done = [w.fb for w in works if w is not None and w.fb.text and not any(
+                f.startswith("error:") for f in w.fb.flags)]
+            try:
+                self.semantic.augment_many(done)
+            except Exception as exc:  # the second pass only adds labels: never lose the batch
+                log.error("semantic touchpoint pass failed on a batch of %d: %s", len(done), exc)
         return batch
 
     def _guard(self, fb: Feedback, fn, arg):
