@@ -369,30 +369,16 @@ def class_tfidf():
     bertopic/__init__.py, which imports all of BERTopic (~10 s). find_spec("bertopic") locates the
     package without executing it. If the file is gone or no longer loads on its own (another
     BERTopic layout), the ordinary import."""
-    import importlib.util
     import sys
-    from pathlib import Path
+
+    from voc.standalone import module_file
 
     if "bertopic" not in sys.modules:
-        try:
-            spec = importlib.util.find_spec("bertopic")
-        except (ImportError, ValueError):
-            spec = None
-        if spec is None or not spec.submodule_search_locations:
-            from voc.errors import BackendError
-
-            raise BackendError("topic discovery needs BERTopic's c-TF-IDF, and bertopic is not installed "
-                               "(pip install -e '.[models]')")
-        for base in spec.submodule_search_locations:
-            path = Path(base) / "vectorizers" / "_ctfidf.py"
-            if path.is_file():
-                file_spec = importlib.util.spec_from_file_location("voc.topics._bertopic_ctfidf", path)
-                module = importlib.util.module_from_spec(file_spec)
-                try:
-                    file_spec.loader.exec_module(module)
-                    return module.ClassTfidfTransformer
-                except Exception:  # noqa: BLE001 - not standalone in this version: the usual import
-                    break
+        module = module_file("bertopic", "vectorizers/_ctfidf.py", "voc.topics._bertopic_ctfidf",
+                             "topic discovery needs BERTopic's c-TF-IDF, and bertopic is not installed "
+                             "(pip install -e '.[models]')")
+        if module is not None:
+            return module.ClassTfidfTransformer
     from bertopic.vectorizers import ClassTfidfTransformer
 
     return ClassTfidfTransformer

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
-from voc.errors import BackendError
 from voc.text import Segmenter, detect_lang, fold
 
 _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z]")
@@ -42,29 +40,18 @@ def spacy_stop_words(lang: str) -> frozenset[str]:
     The module is found with find_spec("spacy"), which locates the package without running its
     __init__, and only that one file is executed."""
     import importlib
-    import importlib.util
     import sys
+
+    from voc.standalone import module_file
 
     name = f"spacy.lang.{lang}.stop_words"
     if "spacy" in sys.modules:  # already paid for: the ordinary import
         return frozenset(importlib.import_module(name).STOP_WORDS)
-    try:
-        spec = importlib.util.find_spec("spacy")
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or not spec.submodule_search_locations:
-        raise BackendError("topic terms need spaCy's zh/en stop-word lists, and spaCy is not installed "
-                          "(pip install -e .)")
-    for base in spec.submodule_search_locations:
-        path = Path(base) / "lang" / lang / "stop_words.py"
-        if path.is_file():
-            file_spec = importlib.util.spec_from_file_location(f"voc.topics._spacy_stop_words_{lang}", path)
-            module = importlib.util.module_from_spec(file_spec)
-            try:
-                file_spec.loader.exec_module(module)
-                return frozenset(module.STOP_WORDS)
-            except Exception:  # noqa: BLE001 - no longer a plain data module: import it the usual way
-                break
+    module = module_file("spacy", f"lang/{lang}/stop_words.py", f"voc.topics._spacy_stop_words_{lang}",
+                         "topic terms need spaCy's zh/en stop-word lists, and spaCy is not installed "
+                         "(pip install -e .)")
+    if module is not None and hasattr(module, "STOP_WORDS"):
+        return frozenset(module.STOP_WORDS)
     return frozenset(importlib.import_module(name).STOP_WORDS)
 
 
