@@ -307,16 +307,18 @@ def han_grams(folded: str) -> list[str]:
 
 
 def grams_of_keys(keys: np.ndarray) -> list[str]:
-    """The Han grams behind packed keys (han_key's inverse)."""
-    mask = (1 << 21) - 1
-    out = []
-    for k in keys.tolist():
-        chars = []
-        while k:
-            chars.append(chr(k & mask))
-            k >>= 21
-        out.append("".join(reversed(chars)))
-    return out
+    """The Han grams behind packed keys (han_key's inverse), decoded with numpy at load time: the
+    1-3 code points of each key, left-aligned in a row of three UTF-32 units read as a string
+    (numpy drops the trailing zeros of the shorter grams)."""
+    keys = np.asarray(keys, dtype=np.uint64)
+    mask, shift = np.uint64((1 << 21) - 1), np.uint64(21)
+    parts = np.stack([(keys >> (shift * np.uint64(2))) & mask, (keys >> shift) & mask, keys & mask], axis=1)
+    length = 1 + (parts[:, 1] > 0) + (parts[:, 0] > 0)  # code points are never 0
+    rows = np.zeros((len(keys), 3), dtype=np.uint32)
+    for n in (1, 2, 3):  # gram of length n: its code points are the last n parts
+        sel = length == n
+        rows[sel, :n] = parts[sel, 3 - n:]
+    return rows.view("<U3").ravel().tolist()
 
 
 def han_gram_keys(folded: list[str]) -> tuple[np.ndarray, np.ndarray]:
