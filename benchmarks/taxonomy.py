@@ -1,7 +1,7 @@
 """Taxonomy benchmark: touchpoints, trust pillars, costs and signals against gold labels.
 
     .venv/bin/python benchmarks/taxonomy.py [--lexicons DIR] [--only labelled|outside|agent|speed]
-                                            [--dev-only] [--semantic [ngram|embed]]
+                                            [--dev-only] [--semantic {embed,off,ngram}]
 
 Every table says which half it scores: "tune" halves may be looked at while editing lexicons,
 "held-out" halves are for the final figures only (--dev-only, alias --tune-only, hides them).
@@ -113,18 +113,20 @@ def pillar_key(x):
 
 
 # ----------------------------------------------------------------------------- analyzer
-def make_analyzer(lexicons: str | None, backend: str | None = None):
-    """The analyzer as `voc analyze` builds it; if the configured sentiment backend cannot load,
-    fall back to the rule layer (taxonomy labels do not depend on the model score, except for
-    touchpoint sentiment, which is not scored here)."""
+def make_analyzer(lexicons: str | None, backend: str | None = None, semantic_touchpoints: bool | None = None):
+    """The analyzer as `voc analyze` builds it (with its semantic touchpoint pass unless
+    semantic_touchpoints is False); if the configured sentiment backend cannot load, fall back to
+    the rule layer (taxonomy labels do not depend on the model score, except for touchpoint
+    sentiment, which is not scored here)."""
     from voc.analyzer import Analyzer
     from voc.errors import VocError
 
+    extra = {} if semantic_touchpoints is None else {"semantic_touchpoints": semantic_touchpoints}
     try:
-        return Analyzer.from_settings(lexicons=lexicons, sentiment_backend=backend)
+        return Analyzer.from_settings(lexicons=lexicons, sentiment_backend=backend, **extra)
     except VocError as exc:
         print(f"(sentiment backend unavailable: {exc}; using rules)", file=sys.stderr)
-        return Analyzer.from_settings(lexicons=lexicons, sentiment_backend="rules")
+        return Analyzer.from_settings(lexicons=lexicons, sentiment_backend="rules", **extra)
 
 
 def predict(analyzer, texts: list[str], speaker: str | None = None, semantic=None):
@@ -261,8 +263,8 @@ def bench_outside(analyzer, semantic=None):
     results.append(("airline tweets (negativereason)", res))
     sem = semeval_rows()
     journey = REPO / "lexicons" / "journeys" / "airline"
-    if journey.is_dir() and semantic is None:
-        j_an = make_analyzer(str(journey))
+    if journey.is_dir():
+        j_an = make_analyzer(str(journey), semantic_touchpoints=False)
         j_rows = []
         with open(DEV / "en_sentiment" / "airline_tweets.csv", encoding="utf-8-sig", newline="") as f:
             for r in csv.DictReader(f):
@@ -329,6 +331,100 @@ def bench_stc3_customers(analyzer, semantic=None, halves=("tune", "held-out")):
                 per = ", ".join(f"{lab} {fmt(s.prf(lab)[2])}" for lab in s.labels())
                 rows.append([h, lang, g, s.n, fmt(s.macro()), fmt(s.micro()), per])
     print(table(["half", "lang", "group", "n", "macro-F1", "micro-F1", "per-label F1"], rows))
+
+
+def _outside_texts() -> dict[tuple, str]:
+    """(source, id, turn) -> text for every STC-3 turn and airline tweet (read at run time)."""
+    texts: dict[tuple, str] = {}
+    for lang in ("zh", "en"):
+        with open(DEV / "dialogues" / f"stc3_{lang}.jsonl", encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                for i, t in enumerate(d["turns"]):
+                    texts[(f"stc3_{lang}", d["id"], i)] = t["text"]
+    with open(DEV / "en_sentiment" / "airline_tweets.csv", encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f):
+            texts.setdefault(("airline", r["tweet_id"], 0), r["text"])
+    return texts
+
+
+def outside_labelled_items() -> list[dict]:
+    """Every hand-labelled outside item, one per reference: the second round
+    (benchmarks/data/outside_*.jsonl: STC-3 zh / mixed / en customer turns and airline tweets, all
+    labelled multi-label with touchpoints, pillars and signals; the sample rule is
+    benchmarks/annotation_sample.py) and the first round of STC-3 customer turns (touchpoints and
+    pillars). A tweet that occurs twice in the airline file is scored once."""
+    items, seen = [], set()
+    rounds = [(DATA / "stc3_customer_tune.jsonl", "STC-3 round 1", "tune"),
+              (DATA / "stc3_customer_turns.jsonl", "STC-3 round 1", "held-out")]
+    rounds += [(path, None, None) for path in sorted(DATA.glob("outside_*.jsonl"))]
+    for path, name, half_ in rounds:
+        for line in open(path, encoding="utf-8"):
+            a = json.loads(line)
+            source = a.get("source", "stc3_zh")
+            ref = (source, a.get("tweet_id") or a["dialogue_id"], a.get("turn", 0))
+            if ref in seen:
+                continue
+            seen.add(ref)
+            items.append({"ref": ref, "lang": a["lang"], "half": half_ or a["half"],
+                          "set": name or ("airline tweets" if source == "airline" else "STC-3 round 2"),
+                          "touchpoints": set(a["touchpoints"]),
+                          "pillars": {(x["id"], x["polarity"]) for x in a["pillars"]},
+                          "signals": set(a["signals"]) if "signals" in a else None})
+    return items
+
+
+def bench_outside_labelled(analyzer, semantic=None, halves=HALVES):
+    """Outside data labelled by the project, every group multi-label: per language (the target is
+    stated per language), per set, and per label on the held-out half."""
+    texts = _outside_texts()
+    items = [it for it in outside_labelled_items() if it["half"] in halves]
+    fbs = predict(analyzer, [texts[it["ref"]] for it in items], semantic=semantic)
+    groups = ("touchpoints", "pillars", "signals")
+    pooled: dict[tuple, Scores] = defaultdict(Scores)
+    by_set: dict[tuple, Scores] = defaultdict(Scores)
+    for it, fb in zip(items, fbs):
+        pred = labels_of(fb)
+        for g in groups:
+            if it[g] is None:
+                continue
+            key = pillar_key if g == "pillars" else (lambda x: x)
+            pooled[(it["lang"], it["half"], g)].add(it[g], pred[g], key)
+            by_set[(it["set"], it["lang"], it["half"], g)].add(it[g], pred[g], key)
+    print("\n## 2b. Outside data labelled multi-label by the project, per language\n")
+    print("STC-3 customer turns (zh, mixed = zh with Latin words, en = the STC-3 English translation of "
+          "other dialogues) and airline tweets (en), every label the text supports (ANNOTATION.md), "
+          "labelled before voc was run on them. Pillars scored on id + polarity; signals are not "
+          "labelled in STC-3 round 1.\n")
+    rows = []
+    for lang in ("zh", "mixed", "en"):
+        for h in halves:
+            s = [pooled[(lang, h, g)] for g in groups]
+            if not s[0].n:
+                continue
+            rows.append([lang, h, s[0].n, fmt(s[0].macro()), fmt(s[1].macro()), fmt(s[2].macro()),
+                         fmt(s[0].micro()), fmt(s[1].micro())])
+    print(table(["lang", "half", "n", "touchpoints macro-F1", "pillars macro-F1", "signals macro-F1",
+                 "tp micro-F1", "pillars micro-F1"], rows))
+    print("\nBy set:\n")
+    rows = []
+    for (name, lang, h, g), sc in sorted(by_set.items()):
+        if g == "touchpoints":
+            pil = by_set.get((name, lang, h, "pillars"))
+            rows.append([name, lang, h, sc.n, fmt(sc.macro()), fmt(pil.macro()) if pil else "–"])
+    print(table(["set", "lang", "half", "n", "touchpoints macro-F1", "pillars macro-F1"], rows))
+    shown = halves[-1]
+    print(f"\nPer label, {shown} half: P / R / F1 (gold support)\n")
+    for g in ("touchpoints", "pillars"):
+        labs = sorted(set().union(*(pooled[(lang, shown, g)].labels() for lang in ("zh", "mixed", "en"))))
+        rows = []
+        for lab in labs:
+            row = [lab]
+            for lang in ("zh", "mixed", "en"):
+                p_, r_, f_, n_ = pooled[(lang, shown, g)].prf(lab)
+                row.append(f"{fmt(p_)} / {fmt(r_)} / {fmt(f_)} ({n_})")
+            rows.append(row)
+        print(table([g, "zh", "mixed", "en"], rows) + "\n")
 
 
 # ----------------------------------------------------------------------------- 3. agent turns
@@ -468,32 +564,32 @@ def main(argv=None):
     ap.add_argument("--only", default=None, choices=["labelled", "airline", "semeval", "outside", "agent", "speed"])
     ap.add_argument("--dev-only", "--tune-only", action="store_true",
                     help="hide the test / held-out halves (used while tuning the lexicons): only the tune halves are scored")
-    ap.add_argument("--semantic", nargs="?", const="ngram", default=None, choices=["ngram", "embed"],
-                    help="also apply a semantic second pass: ngram = voc.stages.semantic (n-gram linear model, "
-                         "clauses without a touchpoint), embed = voc.stages.semantic_embed (softmax over the static "
-                         "embedder's vectors, records without a touchpoint)")
+    ap.add_argument("--semantic", default="embed", choices=["embed", "off", "ngram"],
+                    help="touchpoint second pass: embed = what `voc analyze` does by default (the analyzer's "
+                         "voc.stages.semantic_embed pass, records without a lexicon touchpoint), off = lexicons "
+                         "only, ngram = lexicons + the older voc.stages.semantic n-gram pass (clauses without a "
+                         "touchpoint)")
     args = ap.parse_args(argv)
     global SPLITS, HALVES
     if args.dev_only:
         SPLITS, HALVES = ("dev",), ("tune",)
-    analyzer = make_analyzer(args.lexicons, args.backend)
+    analyzer = make_analyzer(args.lexicons, args.backend, semantic_touchpoints=args.semantic == "embed")
     semantic = None
     if args.semantic == "ngram":
         from voc.stages import semantic as semantic_mod
 
         semantic = semantic_mod.SemanticPass.load()
-    elif args.semantic == "embed":
-        from voc.stages import semantic_embed
-
-        semantic = semantic_embed.EmbedFill.load()
-    print(f"# Taxonomy benchmark (lexicons {analyzer.lexicons.root.name}, hash {analyzer.lexicons.hash}"
-          f"{', semantic pass on' if semantic else ''})\n")
+    passes = {"embed": "lexicons + embedding pass (the default)", "off": "lexicons only",
+              "ngram": "lexicons + n-gram pass"}
+    print(f"# Taxonomy benchmark (lexicons {analyzer.lexicons.root.name}, hash {analyzer.lexicons.hash}; "
+          f"touchpoints: {passes[args.semantic]})\n")
     lab = None
     if args.only in (None, "labelled"):
         lab = bench_labelled(analyzer, semantic)
     if args.only in (None, "outside", "airline", "semeval"):
         bench_outside(analyzer, semantic)
         bench_stc3_customers(analyzer, semantic, ("tune",) if args.dev_only else ("tune", "held-out"))
+        bench_outside_labelled(analyzer, semantic, HALVES)
     if args.only in (None, "agent"):
         bench_agent(analyzer)
     if lab is not None:

@@ -375,7 +375,9 @@ def test_benchmark_label_files_use_known_ids_and_keep_halves_apart():
     known = {g: set(lex.label_ids(g)) for g in ("touchpoints", "pillars", "costs", "signals")}
     data = ROOT / "benchmarks" / "data"
     seen: dict[str, set] = {}
-    for name in ("labelled_mixed.jsonl", "stc3_customer_turns.jsonl", "stc3_customer_tune.jsonl"):
+    outside = sorted(p.name for p in data.glob("outside_*.jsonl"))
+    assert len(outside) >= 5
+    for name in ("labelled_mixed.jsonl", "stc3_customer_turns.jsonl", "stc3_customer_tune.jsonl", *outside):
         rows = [json.loads(line) for line in open(data / name, encoding="utf-8")]
         assert rows, name
         for r in rows:
@@ -384,8 +386,57 @@ def test_benchmark_label_files_use_known_ids_and_keep_halves_apart():
             assert {p["polarity"] for p in r["pillars"]} <= {"violated", "honoured"}, (name, r)
             for g in ("costs", "signals"):
                 assert set(r.get(g, [])) <= known[g], (name, r)
+            if name != "labelled_mixed.jsonl":  # our own sentences; outside texts stay out of the repository
+                assert "text" not in r, name
         seen[name] = {r.get("dialogue_id") for r in rows}
     assert not seen["stc3_customer_turns.jsonl"] & seen["stc3_customer_tune.jsonl"]
+    # the second round never re-uses a first-round dialogue, and zh / mixed / en share none
+    stc3 = [seen[n] - {None} for n in outside if n.startswith("outside_stc3")]
+    first = seen["stc3_customer_turns.jsonl"] | seen["stc3_customer_tune.jsonl"]
+    for i, ids in enumerate(stc3):
+        assert ids and not ids & first
+        for other in stc3[i + 1:]:
+            assert not ids & other
+
+
+def _lexicon_copy(tmp_path, noflip: bool) -> Path:
+    """The shipped lexicons with or without `noflip = ["again"]` on reliability's violated cues."""
+    import shutil
+
+    root = tmp_path / ("with" if noflip else "without")
+    shutil.copytree(LEXICONS, root, ignore=shutil.ignore_patterns("journeys", "*.npz"))
+    path = root / "pillars.toml"
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("noflip")]
+    if noflip:
+        at = lines.index("[labels.reliability.violated]")
+        lines.insert(at + 1, 'noflip = ["again"]')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("text", ["Never using them again.", "I will not book with you again",
+                                  "再也不会买了"])
+def test_noflip_cues_are_dropped_not_flipped_under_negation(tmp_path, text):
+    """`noflip`: "never ... again" must not read as "reliable" (a flipped recurrence cue); the cue
+    is dropped, while other negated cues still flip ("wasn't late" honours reliability)."""
+    from voc.analyzer import Analyzer
+    from voc.records import Feedback
+
+    an = Analyzer.from_settings(lexicons=str(_lexicon_copy(tmp_path, True)), sentiment_backend="rules",
+                                semantic_touchpoints=False)
+    out = list(an.pipe([Feedback(id="1", raw_text=text), Feedback(id="2", raw_text="The driver wasn't late at all")]))
+    assert ("reliability", "honoured") not in {(p.id, p.polarity) for p in out[0].pillars}
+    assert ("reliability", "honoured") in {(p.id, p.polarity) for p in out[1].pillars}
+
+
+def test_noflip_must_name_a_cue_of_its_set(tmp_path):
+    root = _lexicon_copy(tmp_path, False)
+    path = root / "pillars.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        "[labels.reliability.violated]\n", '[labels.reliability.violated]\nnoflip = ["not a listed cue"]\n', 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LexiconError, match="noflip term 'not a listed cue'"):
+        LexiconSet.load(root)
 
 
 @pytest.mark.parametrize("text,group,label", [

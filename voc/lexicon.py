@@ -35,7 +35,7 @@ _CACHED_CHARS = 2000
 _LABEL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LABEL_KEYS = {"name", "description", "weight", "zh", "en", "emoji", "patterns", "exclude", "threshold",
                "pillars", "suggestion"}
-_SET_KEYS = {"zh", "en", "emoji", "patterns", "exclude", "weight"}
+_SET_KEYS = {"zh", "en", "emoji", "patterns", "exclude", "weight", "noflip"}
 
 
 @dataclass(slots=True, frozen=True)
@@ -196,6 +196,19 @@ def _compile_group(path: Path, data: dict, problems: list[str]) -> Group | None:
             problems.append(f"{at}: a polar group puts its cues under violated / honoured / aspect")
         n_cues = 0
         for variant, cset in sets.items():
+            # polar cues a negation must drop instead of flipping ("never ... again" is not "reliable")
+            noflip = cset.get("noflip", [])
+            if noflip and variant not in ("violated", "honoured"):
+                problems.append(f"{at} [{variant}]: noflip is only for violated / honoured cues")
+            elif not isinstance(noflip, list) or not all(isinstance(t, str) for t in noflip):
+                problems.append(f"{at} [{variant}]: noflip must be a list of this set's zh / en terms")
+            else:
+                listed = {fold(t.strip()) for lang in ("zh", "en") for t in cset.get(lang, []) if isinstance(t, str)}
+                for t in noflip:
+                    if fold(t.strip()) not in listed:
+                        problems.append(f"{at} [{variant}]: noflip term {t!r} is not one of this set's zh / en terms")
+                labels[label_id].extra.setdefault("noflip", set()).update(
+                    f"{'en' if t.isascii() else 'zh'}:{t}" for t in noflip)
             vat = f"{at} [{variant}]" if variant != "cues" else at
             for key in cset:
                 if key not in _SET_KEYS:

@@ -104,6 +104,7 @@ def pillars(work: Work) -> list[Label]:
     votes: dict[str, dict[str, list]] = {}
     hits = _match(work, "pillars")
     spans = _spans(hits)
+    infos = work.lex.groups["pillars"].labels if hits else {}
     for h in hits:
         variant = h.cue.variant
         if variant == "aspect":
@@ -114,6 +115,8 @@ def pillars(work: Work) -> list[Label]:
         else:
             polarity = variant
             if negated(work, h.start, spans):
+                if h.cue.source in infos[h.cue.label].extra.get("noflip", ()):
+                    continue
                 polarity = "honoured" if polarity == "violated" else "violated"
         bucket = "aspect_" + polarity if variant == "aspect" else polarity
         votes.setdefault(h.cue.label, {"violated": [], "honoured": [], "aspect_violated": [],
