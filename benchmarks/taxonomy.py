@@ -1,7 +1,7 @@
 """Taxonomy benchmark: touchpoints, trust pillars, costs and signals against gold labels.
 
     .venv/bin/python benchmarks/taxonomy.py [--lexicons DIR] [--only labelled|outside|agent|speed]
-                                            [--dev-only] [--semantic {embed,off,ngram}]
+                                            [--dev-only] [--semantic {embed,pillars,off,ngram}]
 
 Every table says which half it scores: "tune" halves may be looked at while editing lexicons,
 "held-out" halves are for the final figures only (--dev-only, alias --tune-only, hides them).
@@ -113,15 +113,17 @@ def pillar_key(x):
 
 
 # ----------------------------------------------------------------------------- analyzer
-def make_analyzer(lexicons: str | None, backend: str | None = None, semantic_touchpoints: bool | None = None):
-    """The analyzer as `voc analyze` builds it (with its semantic touchpoint pass unless
-    semantic_touchpoints is False); if the configured sentiment backend cannot load, fall back to
+def make_analyzer(lexicons: str | None, backend: str | None = None, semantic: str = "embed"):
+    """The analyzer as `voc analyze` builds it (semantic "embed": its default second passes; "off":
+    lexicons only; "pillars": the opt-in pillar pass on as well); if the configured sentiment backend cannot load, fall back to
     the rule layer (taxonomy labels do not depend on the model score, except for touchpoint
     sentiment, which is not scored here)."""
     from voc.analyzer import Analyzer
     from voc.errors import VocError
 
-    extra = {} if semantic_touchpoints is None else {"semantic_touchpoints": semantic_touchpoints}
+    extra = {"embed": {}, "ngram": {"semantic_touchpoints": False},
+             "off": {"semantic_touchpoints": False, "semantic_pillars": False},
+             "pillars": {"semantic_touchpoints": True, "semantic_pillars": True}}[semantic]
     try:
         return Analyzer.from_settings(lexicons=lexicons, sentiment_backend=backend, **extra)
     except VocError as exc:
@@ -264,7 +266,7 @@ def bench_outside(analyzer, semantic=None):
     sem = semeval_rows()
     journey = REPO / "lexicons" / "journeys" / "airline"
     if journey.is_dir():
-        j_an = make_analyzer(str(journey), semantic_touchpoints=False)
+        j_an = make_analyzer(str(journey), semantic="off")
         j_rows = []
         with open(DEV / "en_sentiment" / "airline_tweets.csv", encoding="utf-8-sig", newline="") as f:
             for r in csv.DictReader(f):
@@ -564,25 +566,26 @@ def main(argv=None):
     ap.add_argument("--only", default=None, choices=["labelled", "airline", "semeval", "outside", "agent", "speed"])
     ap.add_argument("--dev-only", "--tune-only", action="store_true",
                     help="hide the test / held-out halves (used while tuning the lexicons): only the tune halves are scored")
-    ap.add_argument("--semantic", default="embed", choices=["embed", "off", "ngram"],
-                    help="touchpoint second pass: embed = what `voc analyze` does by default (the analyzer's "
-                         "voc.stages.semantic_embed pass, records without a lexicon touchpoint), off = lexicons "
-                         "only, ngram = lexicons + the older voc.stages.semantic n-gram pass (clauses without a "
-                         "touchpoint)")
+    ap.add_argument("--semantic", default="embed", choices=["embed", "pillars", "off", "ngram"],
+                    help="second passes: embed = what `voc analyze` does by default (the analyzer's "
+                         "voc.stages.semantic_embed touchpoint pass: records without a lexicon touchpoint), "
+                         "pillars = also the opt-in pillar pass, off = lexicons only, ngram = lexicons + the older voc.stages.semantic n-gram touchpoint "
+                         "pass (clauses without a touchpoint)")
     args = ap.parse_args(argv)
     global SPLITS, HALVES
     if args.dev_only:
         SPLITS, HALVES = ("dev",), ("tune",)
-    analyzer = make_analyzer(args.lexicons, args.backend, semantic_touchpoints=args.semantic == "embed")
+    analyzer = make_analyzer(args.lexicons, args.backend, semantic=args.semantic)
     semantic = None
     if args.semantic == "ngram":
         from voc.stages import semantic as semantic_mod
 
         semantic = semantic_mod.SemanticPass.load()
-    passes = {"embed": "lexicons + embedding pass (the default)", "off": "lexicons only",
-              "ngram": "lexicons + n-gram pass"}
+    passes = {"embed": "lexicons + the embedding touchpoint pass (the default)",
+              "pillars": "lexicons + embedding passes for touchpoints and pillars (opt-in)",
+              "off": "lexicons only", "ngram": "lexicons + n-gram touchpoint pass"}
     print(f"# Taxonomy benchmark (lexicons {analyzer.lexicons.root.name}, hash {analyzer.lexicons.hash}; "
-          f"touchpoints: {passes[args.semantic]})\n")
+          f"{passes[args.semantic]})\n")
     lab = None
     if args.only in (None, "labelled"):
         lab = bench_labelled(analyzer, semantic)

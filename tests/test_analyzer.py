@@ -1,6 +1,8 @@
 """The analyzer end to end: zh/en/mixed cases side by side, properties, and the error policy."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -99,15 +101,18 @@ def test_a_failing_stage_flags_the_record_and_the_batch_goes_on(analyzer, monkey
     assert out[0].pillars and out[2].pillars
 
 
-def test_semantic_touchpoint_pass_is_opt_in_and_only_fills_gaps():
-    """[analyzer] semantic_touchpoints: a record without a lexicon touchpoint may gain one (the whole
-    text as evidence); records with lexicon touchpoints keep exactly what the lexicon found."""
+def test_semantic_touchpoint_pass_is_on_by_default_and_only_fills_gaps():
+    """[analyzer] semantic_touchpoints (default true): a record without a lexicon touchpoint may gain
+    one (the whole text as evidence); records with lexicon touchpoints keep exactly what the lexicon
+    found; `false` turns the pass off."""
     from voc.analyzer import Analyzer
     from voc.records import Feedback
 
-    plain = Analyzer.from_settings()
-    assert plain.semantic is None
-    semantic = Analyzer.from_settings(semantic_touchpoints=True)
+    plain = Analyzer.from_settings(semantic_touchpoints=False)
+    assert plain.semantic == {}
+    assert set(Analyzer.from_settings(semantic_pillars=True).semantic) == {"touchpoints", "pillars"}
+    semantic = Analyzer.from_settings()
+    assert set(semantic.semantic) == {"touchpoints"}  # the pillar pass is opt-in
     texts = ["物流太慢了，三天还没到", "The refund still has not arrived", "行李到现在还没找到，谁来管管",
              "my bag never showed up at the carousel", "整体体验一般般吧，没什么特别想说的",
              "排了两个小时的队才轮到我"]
@@ -121,3 +126,21 @@ def test_semantic_touchpoint_pass_is_opt_in_and_only_fills_gaps():
             for t in y.touchpoints:
                 assert t.evidence[0].text == y.text and 0.6 <= t.score <= 1.0
     assert not a[-1].touchpoints and b[-1].touchpoints  # a gap the lexicon leaves is filled
+
+
+def test_semantic_pass_is_refused_for_a_taxonomy_whose_labels_it_does_not_know(tmp_path, caplog):
+    """An alternative journey (lexicons/journeys/airline: baggage, booking, ...) must never receive the
+    default model's labels: the analyzer runs without the pass and says how to train one."""
+    import logging
+
+    from voc.analyzer import Analyzer
+    from voc.records import Feedback
+
+    journey = Path(__file__).resolve().parent.parent / "lexicons" / "journeys" / "airline"
+    with caplog.at_level(logging.WARNING, logger="voc"):
+        an = Analyzer.from_settings(lexicons=str(journey), semantic_pillars=True)
+    assert set(an.semantic) == {"pillars"}  # the journey renames touchpoints; its pillars are the shipped four
+    assert "semantic_embed train" in caplog.text and "delivery" in caplog.text
+    known = set(an.lexicons.label_ids("touchpoints"))
+    out = list(an.pipe([Feedback(id="1", raw_text="the whole trip was a nightmare from start to finish")]))
+    assert {t.id for t in out[0].touchpoints} <= known

@@ -3,6 +3,7 @@ records the lexicon left without a touchpoint, adds one label at most, never the
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from voc.records import Feedback, Label, Span
 from voc.stages import semantic_embed as se
@@ -70,3 +71,89 @@ def test_fit_is_deterministic_and_learns_a_separable_problem():
     W2, b2 = se.fit(X, y, 2, l2=1e-3, epochs=200)
     assert np.array_equal(W1, W2) and np.array_equal(b1, b2)
     assert (se._softmax(X @ W1 + b1).argmax(axis=1) == y).all()
+
+
+def test_thresholds_per_label_come_from_the_taxonomy(tmp_path):
+    """[thresholds] in <lexicons>/semantic/touchpoints.toml: a label's own threshold wins over
+    `default`, and a stricter threshold for one label stops only that label."""
+    (tmp_path / "semantic").mkdir()
+    (tmp_path / "semantic" / "touchpoints.toml").write_text("[thresholds]\ndefault = 0.5\ndelivery = 0.99999\n")
+    th = se.read_thresholds(tmp_path)
+    assert th == {"default": 0.5, "delivery": 0.99999}
+    W = np.array([[6.0, -3.0], [-3.0, 6.0]], dtype=np.float32)
+    strict = se.EmbedFill(W, np.zeros(2, dtype=np.float32), ["delivery", se.NONE], embedder=_FakeEmbedder(),
+                          thresholds=th)
+    fb = _fb("my parcel is still not here")
+    strict.augment(fb)
+    assert fb.touchpoints == []  # p(delivery) = 0.99988: below its own cut, above the default
+    loose = se.EmbedFill(W, np.zeros(2, dtype=np.float32), ["delivery", se.NONE], embedder=_FakeEmbedder(),
+                         thresholds={"default": 0.99999, "delivery": 0.5})
+    fb = _fb("my parcel is still not here")
+    loose.augment(fb)
+    assert [x.id for x in fb.touchpoints] == ["delivery"]
+
+
+@pytest.mark.parametrize("toml, problem", [
+    ("[labels.shipping]\nen = ['x']\n", "[labels.shipping] is not a touchpoint"),
+    ("[thresholds]\nbilling = 1.5\n", "must be a number in (0, 1]"),
+    ("[thresholds]\nshipping = 0.5\n", "[thresholds] shipping is not a touchpoint"),
+    ("[thresholds\n", "not valid TOML"),
+])
+def test_check_authored_reports_problems(tmp_path, toml, problem):
+    (tmp_path / "semantic").mkdir()
+    (tmp_path / "semantic" / "touchpoints.toml").write_text(toml)
+    problems = se.check_authored(tmp_path, ["billing", "delivery"])
+    assert any(problem in p for p in problems), problems
+
+
+def test_shipped_authored_file_is_valid():
+    root = se.SHIPPED_LEXICONS
+    from voc.lexicon import LexiconSet
+
+    assert se.check_authored(root, LexiconSet.load(root).label_ids("touchpoints")) == []
+
+
+class _PolarEmbedder:
+    """'rude' texts point one way, anything else the other."""
+
+    def encode(self, texts):
+        return np.array([[1.0, 0.0] if "rude" in t else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+
+def _pillar_pass():
+    # labels: on [1, 0] humanity:honoured is the most probable overall, humanity:violated second
+    W = np.array([[5.0, 4.0, -3.0], [-3.0, -3.0, 6.0]], dtype=np.float32)
+    return se.EmbedFill(W, np.zeros(3, dtype=np.float32), ["humanity:honoured", "humanity:violated", se.NONE],
+                        embedder=_PolarEmbedder(), threshold=0.2, group="pillars")
+
+
+@pytest.mark.parametrize("sentiment, expected", [
+    ("negative", [("humanity", "violated")]),   # the honoured label is more probable but of the wrong polarity
+    ("positive", [("humanity", "honoured")]),
+    ("neutral", []),                             # no polarity, no pillar
+])
+def test_pillar_pass_only_emits_the_polarity_of_the_record(sentiment, expected):
+    fb = _fb("the agent was so rude to me")
+    fb.sentiment_label = sentiment
+    _pillar_pass().augment(fb)
+    assert [(x.id, x.polarity) for x in fb.pillars] == expected
+    for x in fb.pillars:
+        assert x.evidence[0].text == fb.text
+
+
+def test_pillar_pass_leaves_records_with_lexicon_pillars_alone():
+    fb = _fb("the agent was so rude to me")
+    fb.sentiment_label = "negative"
+    fb.pillars = [Label("capability", [Span(0, 9, "the agent")], polarity="violated")]
+    _pillar_pass().augment(fb)
+    assert [(x.id, x.polarity) for x in fb.pillars] == [("capability", "violated")]
+
+
+def test_shipped_pillar_model_matches_the_lexicon():
+    from voc.lexicon import LexiconSet
+
+    sp = se.EmbedFill.load(se.PILLAR_MODEL)
+    lex = LexiconSet.load(se.SHIPPED_LEXICONS)
+    assert sp.group == "pillars"
+    assert {x.split(":")[0] for x in sp.labels} - {se.NONE} == set(lex.label_ids("pillars"))
+    assert {x.split(":")[1] for x in sp.labels if x != se.NONE} == {"violated", "honoured"}

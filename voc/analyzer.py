@@ -33,11 +33,20 @@ class Analyzer:
             backend = resolve("sentiment", settings.sentiment_backend)(**settings.sentiment_options)
         self.backend = backend
         self.blend = settings.sentiment_blend if backend.model_id != "rules" else 0.0
-        self.semantic = None
-        if settings.semantic_touchpoints:
+        # Semantic second passes (voc/stages/semantic_embed.py): group -> pass, for the groups the
+        # settings turn on and the taxonomy has; a model that does not fit the taxonomy is refused.
+        self.semantic: dict = {}
+        wanted = [g for g, on in (("touchpoints", settings.semantic_touchpoints),
+                                  ("pillars", settings.semantic_pillars)) if on and self.lexicons.label_ids(g)]
+        if wanted:
             from voc.stages.semantic_embed import EmbedFill
 
-            self.semantic = EmbedFill.load()
+            for group in wanted:
+                fill, why_not = EmbedFill.for_lexicons(self.lexicons, group)
+                if fill is None:
+                    log.warning("semantic %s pass off: %s", group, why_not)
+                else:
+                    self.semantic[group] = fill  # the embedder itself is loaded once per process
 
     @classmethod
     def from_settings(cls, pipeline: str | None = None, **overrides) -> "Analyzer":
@@ -86,13 +95,15 @@ class Analyzer:
         for fb, work in zip(batch, works):
             if work is not None and fb.text:
                 self._guard(fb, self._finish, work)
-        if self.semantic is not None and "touchpoints" in self.settings.labels:
+        passes = [(g, f) for g, f in self.semantic.items() if g in self.settings.labels]
+        if passes:
             done = [w.fb for w in works if w is not None and w.fb.text and not any(
                 f.startswith("error:") for f in w.fb.flags)]
-            try:
-                self.semantic.augment_many(done)
-            except Exception as exc:  # the second pass only adds labels: never lose the batch
-                log.error("semantic touchpoint pass failed on a batch of %d: %s", len(done), exc)
+            for group, fill in passes:
+                try:
+                    fill.augment_many(done)
+                except Exception as exc:  # the second pass only adds labels: never lose the batch
+                    log.error("semantic %s pass failed on a batch of %d: %s", group, len(done), exc)
         return batch
 
     def _guard(self, fb: Feedback, fn, arg):

@@ -26,7 +26,13 @@ def check(pipeline, lexicons):
     """Validate every lexicon file; list all problems at once (exit 1 if any)."""
     from voc.lexicon import LexiconSet
 
+    from voc.errors import LexiconError
+    from voc.stages.semantic_embed import check_authored
+
     lex = LexiconSet.load(_lexicon_dir(pipeline, lexicons))  # raises LexiconError with every problem
+    problems = [x for g in ("touchpoints", "pillars") for x in check_authored(lex.root, lex.label_ids(g), g)]
+    if problems:
+        raise LexiconError(problems)
     for name, g in lex.groups.items():
         click.echo(f"{name:12s} {g.kind:8s} {len(g.labels):3d} labels  {g.matcher.size:5d} cues  ({g.path})")
     click.echo(f"ok: {len(lex.groups)} groups, lexicon hash {lex.hash}")

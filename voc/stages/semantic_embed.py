@@ -15,8 +15,13 @@ ids, the lexicon hash it was trained from and the training settings. Training is
     python -m voc.stages.semantic_embed train [LEXICON_DIR]     # rebuild the model file
     python -m voc.stages.semantic_embed predict "行李到现在还没找到"
 
-Hook (not wired into the analyzer; the owner of voc/analyzer.py decides), after the lexicon
-touchpoints are set:  if self.semantic is not None: self.semantic.augment(fb)
+Taxonomy as code: the model belongs to a lexicon directory. `EmbedFill.for_lexicons` uses
+`<lexicons>/semantic/touchpoints.npz` when that directory has one (written by `train DIR`), else the
+shipped model, and refuses (returns None with the reason) a model that could emit a label the active
+taxonomy does not have, so a renamed or alternative journey never receives the default labels.
+Thresholds per label live in `<lexicons>/semantic/touchpoints.toml` under `[thresholds]`
+(`default = 0.6`, `billing = 0.7`, ...) and are read at load time, so tuning them needs no retraining.
+The analyzer runs the pass when `[analyzer] semantic_touchpoints` is true (the default);
 `benchmarks/taxonomy.py --semantic embed` measures it.
 """
 from __future__ import annotations
@@ -31,7 +36,25 @@ from voc.records import Label, Span
 
 DATA = Path(__file__).resolve().parent.parent / "models" / "data"
 MODEL = DATA / "semantic_embed_touchpoints.npz"
+PILLAR_MODEL = DATA / "semantic_embed_pillars.npz"
+SHIPPED_LEXICONS = Path(__file__).resolve().parent.parent.parent / "lexicons"
+GROUPS = ("touchpoints", "pillars")  # the groups this pass can fill
+
+
+def authored(group: str = "touchpoints") -> Path:
+    """Training sentences and [thresholds] of a group, relative to a lexicon dir."""
+    return Path("semantic") / f"{group}.toml"
+
+
+def local_model(group: str = "touchpoints") -> Path:
+    """A model trained for one lexicon dir, relative to it."""
+    return Path("semantic") / f"{group}.npz"
+
+
+def shipped_model(group: str = "touchpoints") -> Path:
+    return MODEL if group == "touchpoints" else PILLAR_MODEL
 DEFAULT_THRESHOLD = 0.6
+PILLAR_THRESHOLD = 0.5  # chosen on the tune halves of the outside data (benchmarks/taxonomy.py --dev-only)
 MIN_CHARS = 6
 
 
@@ -41,12 +64,67 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def read_thresholds(lexicon_dir: str | Path, group: str = "touchpoints") -> dict[str, float]:
+    """The `[thresholds]` table of <lexicon_dir>/semantic/<group>.toml ({} if none)."""
+    path = Path(lexicon_dir) / authored(group)
+    if not path.exists():
+        return {}
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("thresholds", {})
+    return {str(k): float(v) for k, v in table.items()}
+
+
+def check_authored(lexicon_dir: str | Path, taxonomy_labels: list[str], group: str = "touchpoints") -> list[str]:
+    """Problems in <lexicon_dir>/semantic/<group>.toml: unknown labels, thresholds out of range
+    (what `voc lexicon check` reports). Pillar labels are written `humanity:violated`."""
+    name = authored(group)
+    path = Path(lexicon_dir) / name
+    if not path.exists():
+        return []
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return [f"{name}: not valid TOML: {exc}"]
+    if group == "pillars":
+        known = {f"{x}:{pol}" for x in taxonomy_labels for pol in ("violated", "honoured")} | {NONE}
+    else:
+        known = set(taxonomy_labels) | {NONE}
+    what = "a label" if group == "pillars" else "a touchpoint"
+    problems = [f"{name}: [labels.{lab}] is not {what} of this taxonomy (known: {', '.join(sorted(known))})"
+                for lab in raw.get("labels", {}) if lab not in known]
+    for lab, v in raw.get("thresholds", {}).items():
+        if lab != "default" and lab not in known:
+            problems.append(f"{name}: [thresholds] {lab} is not {what} of this taxonomy")
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 < v <= 1:
+            problems.append(f"{name}: [thresholds] {lab} = {v!r}: must be a number in (0, 1]")
+    return problems
+
+
 class EmbedFill:
     def __init__(self, weights: np.ndarray, bias: np.ndarray, labels: list[str], embedder=None,
-                 threshold: float = DEFAULT_THRESHOLD, min_chars: int = MIN_CHARS, lexicon_hash: str = ""):
-        self.W, self.b, self.labels = weights, bias, labels
+                 threshold: float = DEFAULT_THRESHOLD, min_chars: int = MIN_CHARS, lexicon_hash: str = "",
+                 thresholds: dict[str, float] | None = None, group: str = "touchpoints"):
+        self.W, self.b, self.labels, self.group = weights, bias, labels, group
         self.threshold, self.min_chars, self.lexicon_hash = threshold, min_chars, lexicon_hash
+        # per-label thresholds (label -> minimum probability); `default` or `threshold` for the rest
+        self.thresholds = dict(thresholds or {})
+        self._cut = np.array([self.thresholds.get(lab, self.thresholds.get("default", threshold)) for lab in labels])
         self._embedder = embedder
+
+    @classmethod
+    def for_lexicons(cls, lexicons, group: str = "touchpoints") -> tuple["EmbedFill | None", str]:
+        """The pass of one group for this taxonomy (a voc.lexicon.LexiconSet), or (None, why it
+        cannot run)."""
+        root = Path(lexicons.root)
+        # a copy or an edit of the shipped taxonomy may use the shipped model if its labels fit
+        model = root / local_model(group) if (root / local_model(group)).exists() else shipped_model(group)
+        fill = cls.load(model, thresholds=read_thresholds(root, group))
+        unknown = sorted({x.split(":")[0] for x in fill.labels} - {NONE} - set(lexicons.label_ids(group)))
+        if unknown or fill.group != group:
+            return None, (f"the semantic {group} model {model} was trained for labels this taxonomy "
+                          f"({root}) does not have: {', '.join(unknown)}; train one for it with "
+                          f"`python -m voc.stages.semantic_embed train {root} {group}` or set "
+                          f"[analyzer] semantic_{group} = false")
+        return fill, ""
 
     @property
     def embedder(self):
@@ -57,12 +135,17 @@ class EmbedFill:
         return self._embedder
 
     @classmethod
-    def load(cls, model: str | Path = MODEL, threshold: float | None = None) -> "EmbedFill":
+    def load(cls, model: str | Path = MODEL, threshold: float | None = None,
+             thresholds: dict[str, float] | None = None) -> "EmbedFill":
         with np.load(model, allow_pickle=False) as z:
             W, b = z["weights"].astype(np.float32), z["bias"].astype(np.float32)
             labels = [str(x) for x in z["labels"]]
             th = float(z["threshold"]) if threshold is None else threshold
-            return cls(W, b, labels, threshold=th, lexicon_hash=str(z["lexicon_hash"]))
+            group = str(z["group"]) if "group" in z.files else "touchpoints"
+            if thresholds is None:
+                thresholds = read_thresholds(SHIPPED_LEXICONS, group) if Path(model) == shipped_model(group) else {}
+            return cls(W, b, labels, threshold=th, lexicon_hash=str(z["lexicon_hash"]), thresholds=thresholds,
+                       group=group)
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         X = self.embedder.encode(texts)
@@ -72,55 +155,79 @@ class EmbedFill:
         self.augment_many([fb])
 
     def augment_many(self, fbs) -> None:
-        """Give the most probable touchpoint to each record without one, when p >= threshold."""
-        todo = [fb for fb in fbs if not fb.touchpoints and len((fb.text or "").strip()) >= self.min_chars]
+        """Give the most probable label of the group to each record without one, when p >= its
+        threshold. Pillars: only records with a polar sentiment, and only a label of that polarity
+        (a negative record may gain `capability:violated`, never an honoured pillar)."""
+        pillars = self.group == "pillars"
+        todo = [fb for fb in fbs if not getattr(fb, self.group) and len((fb.text or "").strip()) >= self.min_chars
+                and (not pillars or fb.sentiment_label in ("negative", "positive"))]
         if not todo:
             return
         P = self.probabilities([fb.text for fb in todo])
         for fb, p in zip(todo, P):
+            if pillars:
+                want = ":violated" if fb.sentiment_label == "negative" else ":honoured"
+                p = np.where([lab.endswith(want) for lab in self.labels], p, 0.0)
             k = int(np.argmax(p))
-            if p[k] >= self.threshold and self.labels[k] != NONE:
-                fb.touchpoints.append(Label(self.labels[k], [Span(0, len(fb.text), fb.text)],
-                                            sentiment=fb.sentiment_label, score=float(p[k])))
+            if p[k] < self._cut[k] or self.labels[k] == NONE:
+                continue
+            whole = [Span(0, len(fb.text), fb.text)]
+            if pillars:
+                pid, pol = self.labels[k].split(":")
+                fb.pillars.append(Label(pid, whole, polarity=pol, score=float(p[k])))
+            else:
+                fb.touchpoints.append(Label(self.labels[k], whole, sentiment=fb.sentiment_label, score=float(p[k])))
 
 
 # ----------------------------------------------------------------------------- training
 NONE = "none"  # the abstain class of the training sentences; never emitted
 
 
-def training_examples(lexicon_dir: Path, cues: bool = True, sentence_weight: float = 1.0
-                      ) -> tuple[list[str], list[str], list[float], str]:
-    """(texts, labels, weights, lexicon hash): every touchpoint cue phrase (weight 1), every
-    single-touchpoint example of tests/*.toml and every sentence of semantic/touchpoints.toml
-    (weight `sentence_weight`; its `none` label is the abstain class)."""
+def training_examples(lexicon_dir: Path, cues: bool = True, sentence_weight: float = 1.0,
+                      group: str = "touchpoints") -> tuple[list[str], list[str], list[float], str]:
+    """(texts, labels, weights, lexicon hash): every cue phrase of the group (weight 1; pillars:
+    the violated / honoured cues, labelled `id:polarity`), every example of tests/*.toml that
+    expects exactly one label of the group, and every sentence of semantic/<group>.toml (weight
+    `sentence_weight`; its `none` label is the abstain class; pillars without a `none` list of
+    their own borrow the one of semantic/touchpoints.toml)."""
     from voc.lexicon import LexiconSet
     from voc.lexicon_tests import load_cases
 
     lexicon_dir = Path(lexicon_dir)
     lex = LexiconSet.load(lexicon_dir)
-    raw = tomllib.loads((lexicon_dir / "touchpoints.toml").read_text(encoding="utf-8"))
+    raw = tomllib.loads((lexicon_dir / f"{group}.toml").read_text(encoding="utf-8"))
     texts, ys, ws = [], [], []
+
+    def add(text: str, label: str, weight: float) -> None:
+        texts.append(text)
+        ys.append(label)
+        ws.append(weight)
+
     if cues:
         for label, body in raw.get("labels", {}).items():
-            for key in ("zh", "en"):
-                for term in body.get(key, []):
-                    texts.append(term.rstrip("*"))
-                    ys.append(label)
-                    ws.append(1.0)
+            sets = ([(f"{label}:{pol}", body.get(pol, {})) for pol in ("violated", "honoured")]
+                    if group == "pillars" else [(label, body)])
+            for name, cset in sets:
+                for key in ("zh", "en"):
+                    for term in cset.get(key, []):
+                        add(term.rstrip("*"), name, 1.0)
+    prefix = f"{group}:"
     for _, _, case in load_cases(lexicon_dir):
-        labs = {x.split(":")[1] for x in case.get("expect", []) if x.startswith("touchpoints:")}
+        labs = {x[len(prefix):] for x in case.get("expect", []) if x.startswith(prefix)}
+        if group == "touchpoints":
+            labs = {x.split(":")[0] for x in labs}
         if len(labs) == 1:
-            texts.append(case["text"])
-            ys.append(next(iter(labs)))
-            ws.append(sentence_weight)
-    authored = lexicon_dir / "semantic" / "touchpoints.toml"
-    if authored.exists():
-        for label, body in tomllib.loads(authored.read_text(encoding="utf-8")).get("labels", {}).items():
-            for key in ("zh", "en"):
-                for sent in body.get(key, []):
-                    texts.append(sent)
-                    ys.append(label)
-                    ws.append(sentence_weight)
+            add(case["text"], next(iter(labs)), sentence_weight)
+    sentences = {}
+    for name in dict.fromkeys((group, "touchpoints")):
+        path = lexicon_dir / authored(name)
+        if path.exists():
+            for label, body in tomllib.loads(path.read_text(encoding="utf-8")).get("labels", {}).items():
+                if name == group or (label == NONE and NONE not in sentences):
+                    sentences.setdefault(label, [s for key in ("zh", "en") for s in body.get(key, [])])
+    for label, sents in sentences.items():
+        for sent in sents:
+            add(sent, label, sentence_weight)
     return texts, ys, ws, lex.hash
 
 
@@ -143,10 +250,10 @@ def fit(X: np.ndarray, y: np.ndarray, n_labels: int, l2: float, epochs: int = 15
 
 
 def train(lexicon_dir: Path, out: Path = MODEL, l2: float = 3e-4, threshold: float = DEFAULT_THRESHOLD,
-          cues: bool = True, sentence_weight: float = 5.0, embedder=None) -> Path:
+          cues: bool = True, sentence_weight: float = 5.0, embedder=None, group: str = "touchpoints") -> Path:
     from voc.models.embedder import load_embedder
 
-    texts, ys, ws, lex_hash = training_examples(lexicon_dir, cues, sentence_weight)
+    texts, ys, ws, lex_hash = training_examples(lexicon_dir, cues, sentence_weight, group)
     labels = sorted(set(ys))
     emb = embedder or load_embedder()
     X = emb.encode(texts)
@@ -154,18 +261,27 @@ def train(lexicon_dir: Path, out: Path = MODEL, l2: float = 3e-4, threshold: flo
     W, b = fit(X, y, len(labels), l2, weights=np.array(ws))
     np.savez_compressed(out, weights=W, bias=b, labels=np.array(labels), lexicon_hash=np.array(lex_hash),
                         threshold=np.array(threshold), l2=np.array(l2), n_examples=np.array(len(texts)),
-                        cues=np.array(cues), sentence_weight=np.array(sentence_weight))
+                        cues=np.array(cues), sentence_weight=np.array(sentence_weight), group=np.array(group))
     return out
 
 
 def main(argv: list[str]) -> None:
     if argv[:1] == ["train"]:
-        root = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent.parent / "lexicons"
-        print(train(root))
+        root = Path(argv[1]) if len(argv) > 1 else SHIPPED_LEXICONS
+        groups = argv[2:] or list(GROUPS)
+        for group in groups:
+            if group not in GROUPS:
+                raise SystemExit(f"unknown group {group!r}: choose from {', '.join(GROUPS)}")
+            # the shipped taxonomy's models ship inside the package; any other taxonomy keeps its own
+            out = shipped_model(group) if root.resolve() == SHIPPED_LEXICONS.resolve() else root / local_model(group)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            threshold = PILLAR_THRESHOLD if group == "pillars" else DEFAULT_THRESHOLD
+            print(train(root, out, group=group, threshold=threshold))
     elif argv[:1] == ["predict"]:
-        sp = EmbedFill.load()
-        p = sp.probabilities([" ".join(argv[1:])])[0]
-        print({lab: round(float(x), 3) for lab, x in sorted(zip(sp.labels, p), key=lambda t: -t[1])})
+        for group in GROUPS:
+            sp = EmbedFill.load(shipped_model(group))
+            p = sp.probabilities([" ".join(argv[1:])])[0]
+            print(group, {lab: round(float(x), 3) for lab, x in sorted(zip(sp.labels, p), key=lambda t: -t[1])[:5]})
     else:
         print(__doc__)
 
