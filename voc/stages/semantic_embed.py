@@ -12,7 +12,7 @@ The model file is a plain numpy archive (no pickle): a 256 x L weight matrix, L 
 ids, the lexicon hash it was trained from and the training settings. Training is deterministic
 (full-batch gradient descent from zeros, no randomness) and takes a few seconds:
 
-    python -m voc.stages.semantic_embed train [LEXICON_DIR]     # rebuild the model file
+    python -m voc.stages.semantic_embed train [LEXICON_DIR [touchpoints|pillars ...]]   # rebuild model files
     python -m voc.stages.semantic_embed predict "行李到现在还没找到"
 
 Taxonomy as code: the model belongs to a lexicon directory. `EmbedFill.for_lexicons` uses
