@@ -336,6 +336,18 @@ def test_social_media_handles_are_not_cues(analyze):
     assert "support" in ids(analyze("@联通 客服电话一直打不通"), "touchpoints")
 
 
+@pytest.mark.parametrize("text, present, absent", [
+    ("@ China Unicom Guangdong Customer Service my signal is terrible at home", {"product"}, {"support"}),
+    ("What is the matter? @ Smartisan Customer Service", set(), {"support"}),  # neither cue nor semantic pass
+    ("@united my customer service experience was awful", {"support"}, set()),  # a real handle has no space
+    ("@ vivo Customer Service the agent never replied to me", {"support"}, set()),
+    ("@中国电信客服 网速太慢了", {"product"}, {"support"}),
+])
+def test_translated_handles_are_addresses_not_comments(analyze, text, present, absent):
+    got = ids(analyze(text), "touchpoints")
+    assert present <= got and not absent & got, got
+
+
 def test_semantic_pass_only_adds_labels_with_clause_evidence(analyzer):
     """The optional second pass (voc/stages/semantic.py) loads without pickle, never removes a
     lexicon label, and evidences what it adds with a whole clause of the text."""

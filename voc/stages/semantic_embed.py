@@ -158,12 +158,20 @@ class EmbedFill:
         """Give the most probable label of the group to each record without one, when p >= its
         threshold. Pillars: only records with a polar sentiment, and only a label of that polarity
         (a negative record may gain `capability:violated`, never an honoured pillar)."""
+        from voc.stages.taxonomy import without_mentions
+
         pillars = self.group == "pillars"
-        todo = [fb for fb in fbs if not getattr(fb, self.group) and len((fb.text or "").strip()) >= self.min_chars
-                and (not pillars or fb.sentiment_label in ("negative", "positive"))]
+        todo, texts = [], []
+        for fb in fbs:
+            if getattr(fb, self.group) or (pillars and fb.sentiment_label not in ("negative", "positive")):
+                continue
+            text = without_mentions(fb.text or "").strip()
+            if len(text) >= self.min_chars:
+                todo.append(fb)
+                texts.append(text)
         if not todo:
             return
-        P = self.probabilities([fb.text for fb in todo])
+        P = self.probabilities(texts)
         for fb, p in zip(todo, P):
             if pillars:
                 want = ":violated" if fb.sentiment_label == "negative" else ":honoured"

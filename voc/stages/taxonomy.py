@@ -17,6 +17,23 @@ from voc.stages.sentiment import clause_score, label_of
 # "@中国联通客服 信号太差": a social-media handle addresses the company; cues inside it are not
 # about the journey ("客服" in a handle is not a support complaint).
 _MENTION = re.compile(r"@[^\s@:：,，。.!！?？;；/()（）#]{1,24}")
+# A handle translated into English keeps a space after "@" and spaces inside ("@ China Unicom
+# Guangdong Customer Service"); a real handle never starts with a space, so "@united my customer
+# service experience" is untouched.
+_MENTION_TRANSLATED = re.compile(
+    r"@ (?:[a-z0-9&'.-]+ ){0,6}?(?:customer service|customer care|customer support|technical support|"
+    r"tech support|service (?:center|centre|hotline)|help ?desk|official (?:account|weibo))(?: (?:center|centre|team))?",
+    re.IGNORECASE)
+
+
+def without_mentions(text: str) -> str:
+    """The text with its @handles blanked (for a pass that reads the whole text, such as the
+    semantic one: "@ Smartisan Customer Service" is an address, not a comment on support)."""
+    if "@" not in text:
+        return text
+    for rx in (_MENTION, _MENTION_TRANSLATED):
+        text = rx.sub(" ", text)
+    return text
 _RHETORICAL_ZH = re.compile(r"(?:不是|不就是|难道)[^。！？!?\n]{0,30}[吗么嘛](?:[？?!！。\s]|$)")
 _RHETORICAL_EN = re.compile(r"(?:isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t)\s+(?:this|that|it|you|they)\b[^.!?\n]{0,60}\?")
 
@@ -67,7 +84,7 @@ def _match(work: Work, group: str) -> list:
     hits = work.lex.match(group, work.folded)
     if "@" not in work.folded or not hits:
         return hits
-    mentions = [(m.start(), m.end()) for m in _MENTION.finditer(work.folded)]
+    mentions = [(m.start(), m.end()) for rx in (_MENTION, _MENTION_TRANSLATED) for m in rx.finditer(work.folded)]
     return [h for h in hits if h.cue.label in _KEEP_IN_MENTIONS
             or not any(s <= h.start and h.end <= e for s, e in mentions)]
 
