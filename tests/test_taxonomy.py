@@ -342,10 +342,21 @@ def test_social_media_handles_are_not_cues(analyze):
     ("@united my customer service experience was awful", {"support"}, set()),  # a real handle has no space
     ("@ vivo Customer Service the agent never replied to me", {"support"}, set()),
     ("@中国电信客服 网速太慢了", {"product"}, {"support"}),
+    ("@Smartisan Customer Service The built-in input method still eats my data.", set(), {"support"}),
+    ("The app keeps stopping. @vivo Customer Service @Smartisan", set(), {"support"}),
+    ("@AmericanAir Customer Service was rude to me at the gate", {"support"}, set()),
 ])
 def test_translated_handles_are_addresses_not_comments(analyze, text, present, absent):
     got = ids(analyze(text), "touchpoints")
     assert present <= got and not absent & got, got
+
+
+def test_without_mentions_blanks_handles_and_keeps_offsets():
+    from voc.stages.taxonomy import without_mentions
+
+    text = "@Smartisan Customer Service 屏幕碎了 @中国联通客服"
+    out = without_mentions(text)
+    assert len(out) == len(text) and "Customer" not in out and "联通" not in out and "屏幕碎了" in out
 
 
 def test_semantic_pass_only_adds_labels_with_clause_evidence(analyzer):

@@ -17,13 +17,24 @@ from voc.stages.sentiment import clause_score, label_of
 # "@中国联通客服 信号太差": a social-media handle addresses the company; cues inside it are not
 # about the journey ("客服" in a handle is not a support complaint).
 _MENTION = re.compile(r"@[^\s@:：,，。.!！?？;；/()（）#]{1,24}")
-# A handle translated into English keeps a space after "@" and spaces inside ("@ China Unicom
-# Guangdong Customer Service"); a real handle never starts with a space, so "@united my customer
-# service experience" is untouched.
+# A Weibo handle translated into English has spaces inside and ends in a title-cased account name
+# ("@Smartisan Customer Service", "@ China Unicom Guangdong Customer Service"). It is matched on the
+# original text (case matters: the middle words are capitalised and the name is followed by the
+# end, "@", punctuation or another capitalised word), so "@united my customer service was awful"
+# and "@AmericanAir Customer Service was rude" keep their support cue.
 _MENTION_TRANSLATED = re.compile(
-    r"@ (?:[a-z0-9&'.-]+ ){0,6}?(?:customer service|customer care|customer support|technical support|"
-    r"tech support|service (?:center|centre|hotline)|help ?desk|official (?:account|weibo))(?: (?:center|centre|team))?",
-    re.IGNORECASE)
+    r"@ ?[\w&'.-]+(?: [A-Z0-9][\w&'.·-]*){0,6}? (?:Customer (?:Service|Care|Support)|Technical Support|"
+    r"Tech Support|Service (?:Center|Centre|Hotline)|Help ?[Dd]esk|Official (?:Account|Weibo)|Marketing Account)"
+    r"(?: (?:Center|Centre|Team))?(?=$|\s*[@:：,，.。!！?？;；()（）·]|\s+[A-Z0-9\u4e00-\u9fff])")
+
+_RHETORICAL_ZH = re.compile(r"(?:不是|不就是|难道)[^。！？!?\n]{0,30}[吗么嘛](?:[？?!！。\s]|$)")
+_RHETORICAL_EN = re.compile(r"(?:isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t)\s+(?:this|that|it|you|they)\b[^.!?\n]{0,60}\?")
+
+
+def _mention_spans(text: str, folded: str) -> list[tuple[int, int]]:
+    """Where the @handles are (offsets of text and folded agree: folding keeps one char per char)."""
+    spans = [(m.start(), m.end()) for m in _MENTION.finditer(folded)]
+    return spans + [(m.start(), m.end()) for m in _MENTION_TRANSLATED.finditer(text)]
 
 
 def without_mentions(text: str) -> str:
@@ -31,11 +42,10 @@ def without_mentions(text: str) -> str:
     semantic one: "@ Smartisan Customer Service" is an address, not a comment on support)."""
     if "@" not in text:
         return text
-    for rx in (_MENTION, _MENTION_TRANSLATED):
-        text = rx.sub(" ", text)
-    return text
-_RHETORICAL_ZH = re.compile(r"(?:不是|不就是|难道)[^。！？!?\n]{0,30}[吗么嘛](?:[？?!！。\s]|$)")
-_RHETORICAL_EN = re.compile(r"(?:isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t)\s+(?:this|that|it|you|they)\b[^.!?\n]{0,60}\?")
+    keep = [True] * len(text)
+    for a, b in _mention_spans(text, text):  # spans of the two patterns may overlap
+        keep[a:b] = [False] * (b - a)
+    return "".join(c if k else " " for c, k in zip(text, keep))
 
 
 def _is_a_not_a(folded: str, start: int, end: int) -> bool:
@@ -84,7 +94,7 @@ def _match(work: Work, group: str) -> list:
     hits = work.lex.match(group, work.folded)
     if "@" not in work.folded or not hits:
         return hits
-    mentions = [(m.start(), m.end()) for rx in (_MENTION, _MENTION_TRANSLATED) for m in rx.finditer(work.folded)]
+    mentions = _mention_spans(work.fb.text, work.folded)
     return [h for h in hits if h.cue.label in _KEEP_IN_MENTIONS
             or not any(s <= h.start and h.end <= e for s, e in mentions)]
 
