@@ -415,6 +415,19 @@ def bench_outside_labelled(analyzer, semantic=None, halves=HALVES):
             pil = by_set.get((name, lang, h, "pillars"))
             rows.append([name, lang, h, sc.n, fmt(sc.macro()), fmt(pil.macro()) if pil else "–"])
     print(table(["set", "lang", "half", "n", "touchpoints macro-F1", "pillars macro-F1"], rows))
+    print("\nchurn_risk and escalation on these sets (signals labelled in round 2 only):\n")
+    rows = []
+    for sig in ("churn_risk", "escalation"):
+        for h in halves:
+            tp = fp = fn = 0
+            for it, fb in zip(items, fbs):
+                if it["half"] != h or it["signals"] is None:
+                    continue
+                g, p_ = sig in it["signals"], sig in {x.id for x in fb.signals}
+                tp, fp, fn = tp + (g and p_), fp + (p_ and not g), fn + (g and not p_)
+            rows.append([sig, h, tp + fp, tp + fn, fmt(tp / (tp + fp) if tp + fp else float("nan")),
+                         fmt(tp / (tp + fn) if tp + fn else float("nan"))])
+    print(table(["signal", "half", "predicted", "gold", "precision", "recall"], rows))
     shown = halves[-1]
     print(f"\nPer label, {shown} half: P / R / F1 (gold support)\n")
     for g in ("touchpoints", "pillars"):

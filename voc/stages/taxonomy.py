@@ -22,10 +22,15 @@ _MENTION = re.compile(r"@[^\s@:：,，。.!！?？;；/()（）#]{1,24}")
 # original text (case matters: the middle words are capitalised and the name is followed by the
 # end, "@", punctuation or another capitalised word), so "@united my customer service was awful"
 # and "@AmericanAir Customer Service was rude" keep their support cue.
+_ACCOUNT_NAME = (r"(?:Customer (?:Service|Care|Support)|Technical Support|Tech Support|Service (?:Center|Centre|Hotline)|"
+                 r"Help ?[Dd]esk|Official (?:Account|Weibo)|Marketing Account)(?: (?:Center|Centre|Team))?")
 _MENTION_TRANSLATED = re.compile(
-    r"@ ?[\w&'.-]+(?: [A-Z0-9][\w&'.·-]*){0,6}? (?:Customer (?:Service|Care|Support)|Technical Support|"
-    r"Tech Support|Service (?:Center|Centre|Hotline)|Help ?[Dd]esk|Official (?:Account|Weibo)|Marketing Account)"
-    r"(?: (?:Center|Centre|Team))?(?=$|\s*[@:：,，.。!！?？;；()（）·]|\s+[A-Z0-9\u4e00-\u9fff])")
+    # "@ China Unicom Guangdong Customer Service": a space after "@" only comes from translation
+    r"@ (?:[\w&'.·-]+ ){0,6}?" + _ACCOUNT_NAME
+    # "@Smartisan Customer Service The ...": capitalised words, then the end, "@", punctuation or
+    # another capitalised word (not "@AmericanAir Customer Service was rude")
+    + r"|@[\w&'.-]+(?: [A-Z0-9][\w&'.·-]*){0,6}? " + _ACCOUNT_NAME
+    + r"(?=$|\s*[@:：,，.。!！?？;；()（）·]|\s+[A-Z0-9\u4e00-\u9fff])")
 
 _RHETORICAL_ZH = re.compile(r"(?:不是|不就是|难道)[^。！？!?\n]{0,30}[吗么嘛](?:[？?!！。\s]|$)")
 _RHETORICAL_EN = re.compile(r"(?:isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t)\s+(?:this|that|it|you|they)\b[^.!?\n]{0,60}\?")
