@@ -1,6 +1,11 @@
 """End-to-end throughput of `voc analyze` on synthetic zh / en / mixed records, on one core.
 
-    .venv/bin/python benchmarks/throughput.py [--records 100000] [--backend NAME]
+    .venv/bin/python benchmarks/throughput.py [--records 100000] [--source synthetic|dev] [--no-semantic]
+
+--source dev analyses real feedback instead (airline tweets and waimai reviews from ../shared/data/dev,
+cycled to --records; written to a temporary file, never to the repository): the semantic touchpoint
+pass only runs on records the lexicon leaves without a touchpoint, which synthetic text rarely is.
+--no-semantic runs the same input with [analyzer] semantic_touchpoints = false, for the ratio.
 
 Writes a CSV of synthetic feedback (seeded), runs `voc analyze FILE -o /dev/null` as a child
 process pinned to one CPU (taskset) with one BLAS/torch thread, and prints records/s and the child's
@@ -41,6 +46,17 @@ def synth(n: int, seed: int = 7) -> list[str]:
     return out
 
 
+def dev_texts(n: int) -> list[str]:
+    """Real feedback from ../shared/data/dev: airline tweets and waimai reviews, alternating."""
+    dev = Path(os.environ.get("VOC_DEV_DATA", ROOT.parent / "shared" / "data" / "dev"))
+    with open(dev / "en_sentiment" / "airline_tweets.csv", encoding="utf-8-sig", newline="") as f:
+        en = [r["text"] for r in csv.DictReader(f)]
+    with open(dev / "zh_sentiment" / "waimai_10k.csv", encoding="utf-8-sig", newline="") as f:
+        zh = [r["review"] for r in csv.DictReader(f)]
+    pool = [t for pair in zip(en, zh) for t in pair]
+    return [pool[i % len(pool)] for i in range(n)]
+
+
 def run_child(cmd: list[str]) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + sys) and peak RSS (KB) of one child process. CPU seconds
     are what one core spent, whatever else the shared machine was doing at the time."""
@@ -60,8 +76,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, default=100_000)
     ap.add_argument("--pipeline", default=None, help="pipeline TOML (default: pipelines/analyze.toml)")
+    ap.add_argument("--source", default="synthetic", choices=["synthetic", "dev"])
+    ap.add_argument("--no-semantic", action="store_true", help="turn the semantic touchpoint pass off")
     args = ap.parse_args()
-    texts = synth(args.records)
+    texts = synth(args.records) if args.source == "synthetic" else dev_texts(args.records)
     voc = str(Path(sys.executable).with_name("voc"))
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "synthetic.csv"
@@ -76,8 +94,15 @@ def main() -> None:
                      "print(sum(1 for _ in read_inputs([sys.argv[1]])))")
         _, read_cpu, _ = run_child([sys.executable, "-c", read_code, str(src)])
         cmd = [voc, "analyze", str(src), "-o", "/dev/null", "--no-progress"]
-        if args.pipeline:
-            cmd += ["--pipeline", args.pipeline]
+        pipeline = args.pipeline
+        if args.no_semantic:
+            base = Path(pipeline or ROOT / "pipelines" / "analyze.toml").read_text(encoding="utf-8")
+            pipeline = str(Path(tmp) / "no_semantic.toml")
+            Path(pipeline).write_text(base.replace("semantic_touchpoints = true", "semantic_touchpoints = false")
+                                      .replace('lexicons = "lexicons"', f'lexicons = "{ROOT / "lexicons"}"'),
+                                      encoding="utf-8")
+        if pipeline:
+            cmd += ["--pipeline", pipeline]
         wall, cpu, peak_kb = run_child(cmd)
     load = os.getloadavg()[0]
     print(f"load average during the run: {load:.1f} on {os.cpu_count()} CPUs (wall time includes waiting for a CPU)")
