@@ -157,3 +157,16 @@ def test_shipped_pillar_model_matches_the_lexicon():
     assert sp.group == "pillars"
     assert {x.split(":")[0] for x in sp.labels} - {se.NONE} == set(lex.label_ids("pillars"))
     assert {x.split(":")[1] for x in sp.labels if x != se.NONE} == {"violated", "honoured"}
+
+
+@pytest.mark.parametrize("group", ["touchpoints", "pillars"])
+def test_shipped_models_are_what_the_shipped_lexicons_train(tmp_path, group):
+    """Taxonomy as code: after editing the cues, the examples or lexicons/semantic/, the model must be
+    retrained (`python -m voc.stages.semantic_embed train`); this fails until it is."""
+    out = se.train(se.SHIPPED_LEXICONS, tmp_path / "m.npz", group=group,
+                   threshold=se.PILLAR_THRESHOLD if group == "pillars" else se.DEFAULT_THRESHOLD)
+    fresh, shipped = se.EmbedFill.load(out), se.EmbedFill.load(se.shipped_model(group))
+    assert fresh.labels == shipped.labels and fresh.group == shipped.group == group
+    assert fresh.threshold == shipped.threshold
+    np.testing.assert_allclose(fresh.W, shipped.W, atol=1e-4)
+    np.testing.assert_allclose(fresh.b, shipped.b, atol=1e-4)
