@@ -498,16 +498,7 @@ def bench_signal_check(analyzer):
     if not path.exists():
         return
     judged = [json.loads(line) for line in open(path, encoding="utf-8")]
-    texts: dict[tuple, str] = {}
-    for lang in ("zh", "en"):
-        with open(DEV / "dialogues" / f"stc3_{lang}.jsonl", encoding="utf-8") as f:
-            for line in f:
-                d = json.loads(line)
-                for i, t in enumerate(d["turns"]):
-                    texts[(f"stc3_{lang}", d["id"], i)] = t["text"]
-    with open(DEV / "en_sentiment" / "airline_tweets.csv", encoding="utf-8-sig", newline="") as f:
-        for r in csv.DictReader(f):
-            texts[("airline", r["tweet_id"], 0)] = r["text"]
+    texts = _outside_texts()
     items = [j for j in judged if (j["source"], j["id"], j["turn"]) in texts]
     fbs = predict(analyzer, [texts[(j["source"], j["id"], j["turn"])] for j in items])
     print("\n**Outside precision check** (airline tweets + STC-3 customer turns; random predictions judged by hand)\n")
