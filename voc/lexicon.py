@@ -202,7 +202,7 @@ def _compile_group(path: Path, data: dict, problems: list[str]) -> Group | None:
                 problems.append(f"{at} [{variant}]: noflip is only for violated / honoured cues")
             elif not isinstance(noflip, list) or not all(isinstance(t, str) for t in noflip):
                 problems.append(f"{at} [{variant}]: noflip must be a list of this set's zh / en terms")
-            else:
+            elif noflip:
                 listed = {fold(t.strip()) for lang in ("zh", "en") for t in cset.get(lang, []) if isinstance(t, str)}
                 for t in noflip:
                     if fold(t.strip()) not in listed:
