@@ -136,12 +136,9 @@ def predict(analyzer, texts: list[str], speaker: str | None = None, semantic=Non
 
     recs = [Feedback(id=str(i), raw_text=t, speaker=speaker) for i, t in enumerate(texts)]
     out = list(analyzer.pipe(recs))
-    if semantic is not None:
-        if hasattr(semantic, "augment_many"):  # batched (voc.stages.semantic_embed)
-            semantic.augment_many(out)
-        else:
-            for fb in out:
-                semantic.augment(fb)
+    if semantic is not None:  # the older n-gram pass (voc.stages.semantic), applied from outside
+        for fb in out:
+            semantic.augment(fb)
     return out
 
 

@@ -1,12 +1,14 @@
 """Semantic second pass, embedding variant: a softmax classifier over the shipped static embedder's
-sentence vectors (voc/models/embedder.py) gives a touchpoint to a record the lexicon left without one.
+sentence vectors (voc/models/embedder.py) gives a touchpoint (or, opt-in, a pillar) to a record the
+lexicon left without one.
 
-Lexicon hits stay the evidence of record. This pass only acts on records with NO lexicon touchpoint,
-adds at most one label (the most probable one) and only when its probability reaches the threshold;
-the evidence is the whole text. It is trained on text the project writes itself and nothing else:
-every touchpoint cue phrase of the lexicon (each phrase is a tiny labelled example: "快递柜" ->
-delivery, "on hold" -> support) plus the example sentences in lexicons/tests whose expected
-touchpoints name exactly one label. No customer data, no outside data set.
+Lexicon hits stay the evidence of record. This pass only acts on records with NO lexicon label of
+its group, adds at most one label (the most probable one) and only when its probability reaches the
+threshold; the evidence is the whole text. The pillar pass only acts on records with a polar
+sentiment and only emits that polarity. It is trained on text the project writes itself and nothing
+else: every cue phrase of the group's lexicon (each phrase is a tiny labelled example: "快递柜" ->
+delivery, "on hold" -> support) plus the example sentences in lexicons/tests that expect exactly
+one label of the group and the sentences of lexicons/semantic/. No customer data, no outside data.
 
 The model file is a plain numpy archive (no pickle): a 256 x L weight matrix, L biases, the label
 ids, the lexicon hash it was trained from and the training settings. Training is deterministic
@@ -16,10 +18,10 @@ ids, the lexicon hash it was trained from and the training settings. Training is
     python -m voc.stages.semantic_embed predict "行李到现在还没找到"
 
 Taxonomy as code: the model belongs to a lexicon directory. `EmbedFill.for_lexicons` uses
-`<lexicons>/semantic/touchpoints.npz` when that directory has one (written by `train DIR`), else the
+`<lexicons>/semantic/<group>.npz` when that directory has one (written by `train DIR`), else the
 shipped model, and refuses (returns None with the reason) a model that could emit a label the active
 taxonomy does not have, so a renamed or alternative journey never receives the default labels.
-Thresholds per label live in `<lexicons>/semantic/touchpoints.toml` under `[thresholds]`
+Thresholds per label live in `<lexicons>/semantic/<group>.toml` under `[thresholds]`
 (`default = 0.6`, `billing = 0.7`, ...) and are read at load time, so tuning them needs no retraining.
 The analyzer runs the pass when `[analyzer] semantic_touchpoints` is true (the default);
 `benchmarks/taxonomy.py --semantic embed` measures it.
@@ -33,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from voc.records import Label, Span
+from voc.stages.taxonomy import without_mentions
 
 DATA = Path(__file__).resolve().parent.parent / "models" / "data"
 MODEL = DATA / "semantic_embed_touchpoints.npz"
@@ -53,6 +56,9 @@ def local_model(group: str = "touchpoints") -> Path:
 
 def shipped_model(group: str = "touchpoints") -> Path:
     return MODEL if group == "touchpoints" else PILLAR_MODEL
+
+
+NONE = "none"  # the abstain class of the training sentences; never emitted
 DEFAULT_THRESHOLD = 0.6
 PILLAR_THRESHOLD = 0.5  # chosen on the tune halves of the outside data (benchmarks/taxonomy.py --dev-only)
 MIN_CHARS = 6
@@ -108,6 +114,9 @@ class EmbedFill:
         # per-label thresholds (label -> minimum probability); `default` or `threshold` for the rest
         self.thresholds = dict(thresholds or {})
         self._cut = np.array([self.thresholds.get(lab, self.thresholds.get("default", threshold)) for lab in labels])
+        # pillars: the labels a negative / a positive record may receive
+        self._polar = {pol: np.array([lab.endswith(":" + want) for lab in labels])
+                       for pol, want in (("negative", "violated"), ("positive", "honoured"))}
         self._embedder = embedder
 
     @classmethod
@@ -120,8 +129,9 @@ class EmbedFill:
         fill = cls.load(model, thresholds=read_thresholds(root, group))
         unknown = sorted({x.split(":")[0] for x in fill.labels} - {NONE} - set(lexicons.label_ids(group)))
         if unknown or fill.group != group:
-            return None, (f"the semantic {group} model {model} was trained for labels this taxonomy "
-                          f"({root}) does not have: {', '.join(unknown)}; train one for it with "
+            what = f"labels this taxonomy ({root}) does not have: {', '.join(unknown)}" if unknown else \
+                f"the {fill.group} group"
+            return None, (f"the semantic {group} model {model} was trained for {what}; train one for it with "
                           f"`python -m voc.stages.semantic_embed train {root} {group}` or set "
                           f"[analyzer] semantic_{group} = false")
         return fill, ""
@@ -158,8 +168,6 @@ class EmbedFill:
         """Give the most probable label of the group to each record without one, when p >= its
         threshold. Pillars: only records with a polar sentiment, and only a label of that polarity
         (a negative record may gain `capability:violated`, never an honoured pillar)."""
-        from voc.stages.taxonomy import without_mentions
-
         pillars = self.group == "pillars"
         todo, texts = [], []
         for fb in fbs:
@@ -174,8 +182,7 @@ class EmbedFill:
         P = self.probabilities(texts)
         for fb, p in zip(todo, P):
             if pillars:
-                want = ":violated" if fb.sentiment_label == "negative" else ":honoured"
-                p = np.where([lab.endswith(want) for lab in self.labels], p, 0.0)
+                p = np.where(self._polar[fb.sentiment_label], p, 0.0)
             k = int(np.argmax(p))
             if p[k] < self._cut[k] or self.labels[k] == NONE:
                 continue
@@ -188,9 +195,6 @@ class EmbedFill:
 
 
 # ----------------------------------------------------------------------------- training
-NONE = "none"  # the abstain class of the training sentences; never emitted
-
-
 def training_examples(lexicon_dir: Path, cues: bool = True, sentence_weight: float = 1.0,
                       group: str = "touchpoints") -> tuple[list[str], list[str], list[float], str]:
     """(texts, labels, weights, lexicon hash): every cue phrase of the group (weight 1; pillars:
